@@ -1,0 +1,121 @@
+/**
+ * The mapping config: how a storefront order becomes ServiceTitan records. One file per
+ * environment, the same format for the local runner (`SYNC_CONFIG_FILE` / `--config`) and for
+ * `cdk/` (validated at synth). It mirrors what contractors configure in the commercial product,
+ * separately for product orders and service orders.
+ *
+ * Ids are ServiceTitan ids of the tenant; at start the worker checks each one exists
+ * (`lib/config/verify-references.ts`), because ServiceTitan silently ignores many unknown ids.
+ */
+import { z } from "zod";
+
+const stId = z.number().int().positive();
+const stIds = z.array(stId).max(50).default([]);
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected HH:MM (24-hour)");
+
+export const priorities = ["Low", "Normal", "High", "Urgent"] as const;
+
+/** When the visit is booked, and whether ServiceTitan gets an arrival window. */
+const scheduleSchema = z.strictObject({
+  /**
+   * `requested`: the order's `requestedWindow` (service orders); falls back to `configured` when the
+   * order has none. `configured`: `leadDays` after the order date, at `startTime`, in the tenant's
+   * time zone.
+   */
+  source: z.enum(["requested", "configured"]),
+  leadDays: z.number().int().min(0).max(60).default(1),
+  /** Skip Saturdays and Sundays when counting `leadDays`. */
+  businessDaysOnly: z.boolean().default(true),
+  startTime: timeOfDay.default("08:00"),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(24 * 60)
+    .default(240),
+  arrivalWindow: z
+    .strictObject({
+      enabled: z.boolean(),
+      /**
+       * A dispatch arrival window (`GET /dispatch/v2/.../arrival-windows`); its time-of-day `start`
+       * and `duration` replace `startTime`/`durationMinutes` for configured schedules.
+       */
+      arrivalWindowId: stId.optional(),
+    })
+    .default({ enabled: true }),
+});
+
+const accountsSchema = z.strictObject({
+  /** Pricebook `account` (income GL account) for items the worker creates. */
+  account: z.string().min(1).max(255).optional(),
+  /** Pricebook `costOfSaleAccount` (materials and equipment only). */
+  costOfSaleAccount: z.string().min(1).max(255).optional(),
+  /** Pricebook `assetAccount` (materials and equipment only). */
+  assetAccount: z.string().min(1).max(255).optional(),
+});
+
+const byPurchaseType = z
+  .strictObject({ oneTime: stIds, subscription: stIds })
+  .default({ oneTime: [], subscription: [] });
+
+const orderKindSchema = z.strictObject({
+  businessUnitId: stId,
+  jobTypeId: stId,
+  campaignId: stId,
+  priority: z.enum(priorities).default("Normal"),
+  /** Assigned on the appointment; product orders usually name the technician who delivers. */
+  technicianId: stId.optional(),
+  schedule: scheduleSchema,
+  /** Kind of pricebook item created for lines without `itemKind` (product orders). */
+  defaultItemKind: z.enum(["material", "equipment", "service"]).optional(),
+  accounts: accountsSchema.default({}),
+  customerTagTypeIds: byPurchaseType,
+  locationTagTypeIds: byPurchaseType,
+  jobTagTypeIds: stIds,
+});
+
+/** Settings only `cdk/` reads; ignored by the worker. */
+const deploySchema = z
+  .strictObject({
+    /** Name of the Secrets Manager secret holding `clientId`, `clientSecret`, `appKey`. */
+    secretName: z.string().min(1).max(512),
+    /** Lambda concurrency for the SQS event source; ServiceTitan's 60 calls/s is per tenant. */
+    maxConcurrency: z.number().int().min(2).max(1000).default(2),
+    batchSize: z.number().int().min(1).max(100).default(10),
+    maxReceiveCount: z.number().int().min(5).max(1000).default(5),
+    alarmEmail: z.email().optional(),
+    production: z.boolean().default(false),
+    logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  })
+  .optional();
+
+export const syncConfigSchema = z.strictObject({
+  /** IANA zone the tenant books in (e.g. `America/Chicago`); appointments are computed in it and sent as UTC. */
+  tenantTimeZone: z.string().refine(isValidTimeZone, "Expected an IANA time zone such as America/Chicago"),
+  /** The tenant's currency; orders in another currency are rejected. */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "Expected an ISO 4217 code such as USD")
+    .default("USD"),
+  /** Our `externalData` application GUID: scopes every stamp the worker writes and reads. */
+  externalDataApplicationGuid: z.uuid(),
+  /** When false, an order whose customer can't be matched fails permanently instead of creating one. */
+  createUnmatchedCustomers: z.boolean().default(true),
+  product: orderKindSchema,
+  service: orderKindSchema,
+  deploy: deploySchema,
+});
+
+export type SyncConfigInput = z.input<typeof syncConfigSchema>;
+export type SyncConfig = z.output<typeof syncConfigSchema>;
+export type OrderKindConfig = SyncConfig["product"];
+export type ScheduleConfig = OrderKindConfig["schedule"];
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * One error hierarchy for the whole worker. Whether a failure is retried is decided by the class
+ * (`PermanentError` vs `TransientError`), never by message text: SQS redelivers what we report in
+ * `batchItemFailures`, so a wrong classification either loses an order to the DLQ early or burns
+ * ServiceTitan's 60 calls/s on something that can never succeed.
+ *
+ * Messages and `details` must never carry personal data (names, emails, phones, streets): they end up
+ * in DLQ message attributes, the ledger and logs.
+ */
+
+/** Why an order failed; the DLQ `reason` attribute and the ledger's `lastError.reason`. */
+export const ReasonCode = {
+  InvalidJson: "INVALID_JSON",
+  ContractViolation: "CONTRACT_VIOLATION",
+  UnsupportedSchemaVersion: "UNSUPPORTED_SCHEMA_VERSION",
+  OrderConflict: "ORDER_CONFLICT",
+  ConfigInvalid: "CONFIG_INVALID",
+  ConfigIdMissing: "CONFIG_ID_MISSING",
+  CurrencyMismatch: "CURRENCY_MISMATCH",
+  CustomerCreationDisabled: "CUSTOMER_CREATION_DISABLED",
+  InvoiceMismatch: "INVOICE_MISMATCH",
+  ServiceTitanRejected: "ST_REJECTED",
+  ServiceTitanAuthRejected: "ST_AUTH_REJECTED",
+  ServiceTitanRateLimited: "ST_RATE_LIMITED",
+  ServiceTitanUnavailable: "ST_UNAVAILABLE",
+  ServiceTitanTimeout: "ST_TIMEOUT",
+  Network: "NETWORK",
+  LeaseHeld: "LEASE_HELD",
+  LedgerUnavailable: "LEDGER_UNAVAILABLE",
+  Unexpected: "UNEXPECTED",
+} as const;
+export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
+
+export const ErrorKind = { Permanent: "permanent", Transient: "transient" } as const;
+export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
+
+/** Safe, non-personal facts about a failure (field paths, ServiceTitan status/title/traceId, ids). */
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
+
+export interface SyncErrorOptions {
+  cause?: unknown;
+  details?: ErrorDetails;
+}
+
+export abstract class SyncError extends Error {
+  abstract readonly kind: ErrorKind;
+  readonly reason: ReasonCode;
+  readonly details: ErrorDetails;
+
+  constructor(reason: ReasonCode, message: string, options: SyncErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.reason = reason;
+    this.details = options.details ?? {};
+  }
+
+  /** A JSON-safe summary for the ledger, DLQ attributes and logs (no stack, no cause chain). */
+  toSummary(): ErrorSummary {
+    return { kind: this.kind, reason: this.reason, name: this.name, message: this.message, details: this.details };
+  }
+}
+
+export interface ErrorSummary {
+  kind: ErrorKind;
+  reason: ReasonCode;
+  name: string;
+  message: string;
+  details: ErrorDetails;
+}
+
+/** Retrying cannot fix it: the message goes to the DLQ at once. */
+export abstract class PermanentError extends SyncError {
+  readonly kind = ErrorKind.Permanent;
+}
+
+/** Retrying may fix it: the record is reported in `batchItemFailures` and SQS redelivers it. */
+export abstract class TransientError extends SyncError {
+  readonly kind = ErrorKind.Transient;
+}
+
+/** The message body is not a valid order event (bad JSON, wrong version, contract violation). */
+export class InvalidMessageError extends PermanentError {
+  readonly fieldPaths: readonly string[];
+  constructor(
+    reason:
+      | typeof ReasonCode.InvalidJson
+      | typeof ReasonCode.ContractViolation
+      | typeof ReasonCode.UnsupportedSchemaVersion,
+    message: string,
+    fieldPaths: readonly string[] = [],
+    options: SyncErrorOptions = {},
+  ) {
+    super(reason, message, { ...options, details: { ...options.details, fieldPaths } });
+    this.fieldPaths = fieldPaths;
+  }
+}
+
+/** The same store + orderId arrived again with different content. */
+export class OrderConflictError extends PermanentError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.OrderConflict, message, options);
+  }
+}
+
+/** The mapping config is malformed, or names an id the tenant doesn't have. */
+export class ConfigError extends PermanentError {
+  readonly key: string;
+  constructor(
+    reason: typeof ReasonCode.ConfigInvalid | typeof ReasonCode.ConfigIdMissing,
+    key: string,
+    message: string,
+    options: SyncErrorOptions = {},
+  ) {
+    super(reason, message, { ...options, details: { ...options.details, key } });
+    this.key = key;
+  }
+}
+
+/** The order is valid but the tenant's rules forbid syncing it as is. */
+export class BusinessRuleError extends PermanentError {}
+
+/** ServiceTitan answered 400/403/404/409/422 (or another 4xx retrying can't fix). */
+export class ServiceTitanRejectedError extends PermanentError {
+  readonly status: number;
+  readonly traceId: string | undefined;
+  constructor(message: string, status: number, options: SyncErrorOptions & { traceId?: string } = {}) {
+    super(ReasonCode.ServiceTitanRejected, message, {
+      ...options,
+      details: { ...options.details, status, traceId: options.traceId },
+    });
+    this.status = status;
+    this.traceId = options.traceId;
+  }
+}
+
+/** The token endpoint refused our credentials, or a fresh token still gets 401/403. */
+export class ServiceTitanAuthError extends PermanentError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.ServiceTitanAuthRejected, message, options);
+  }
+}
+
+/** 429, 5xx, timeouts and network failures talking to ServiceTitan (or its token endpoint). */
+export class ServiceTitanUnavailableError extends TransientError {
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    reason:
+      | typeof ReasonCode.ServiceTitanRateLimited
+      | typeof ReasonCode.ServiceTitanUnavailable
+      | typeof ReasonCode.ServiceTitanTimeout
+      | typeof ReasonCode.Network,
+    message: string,
+    options: SyncErrorOptions & { status?: number; retryAfterMs?: number; traceId?: string } = {},
+  ) {
+    super(reason, message, {
+      ...options,
+      details: { ...options.details, status: options.status, traceId: options.traceId },
+    });
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Another live invocation holds this order (or this customer identity); try again later. */
+export class LeaseHeldError extends TransientError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.LeaseHeld, message, options);
+  }
+}
+
+/** DynamoDB failed or throttled. */
+export class LedgerUnavailableError extends TransientError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.LedgerUnavailable, message, options);
+  }
+}
+
+/** Anything that is not a SyncError is treated as transient: SQS redrive bounds the retries. */
+export class UnexpectedError extends TransientError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.Unexpected, message, options);
+  }
+}
+
+export function toSyncError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
+  const name = error instanceof Error ? error.name : typeof error;
+  // The original message may quote personal data (e.g. a library echoing input): keep only the type.
+  return new UnexpectedError(`Unexpected ${name}`, { cause: error });
+}
+
+export function isPermanent(error: unknown): boolean {
+  return error instanceof PermanentError;
+}

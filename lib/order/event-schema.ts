@@ -1,0 +1,189 @@
+/**
+ * The order event contract, version 1 (`shared/contracts/order-event.md`) as a zod schema.
+ * Parsing produces the domain `Order`: money in integer cents, phone reduced to its North American
+ * national digits, state folded to its USPS code, ZIP to 5 or 5+4 digits, service address defaulted
+ * to the billing address, and each line's `itemKind` defaulted by order type.
+ *
+ * Every string is bounded and checked for control characters and lone surrogates: the body comes
+ * from a storefront we don't control and ends up in ServiceTitan records and DynamoDB keys.
+ */
+import { parsePhoneNumberWithError } from "libphonenumber-js";
+import { z } from "zod";
+import { toStateCode } from "../normalize/us-states.ts";
+import { parseMoneyToCents } from "./money.ts";
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const lineBreaks = /[\u000A\u000D\u0009]/;
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+
+/** A trimmed, well-formed string without control characters (line breaks only where `multiline`). */
+function text(max: number, { min = 1, multiline = false } = {}) {
+  return z
+    .string()
+    .transform((value) => value.normalize("NFC").trim())
+    .pipe(
+      z
+        .string()
+        .min(min)
+        .max(max)
+        .refine((value) => !loneSurrogate.test(value), { message: "Invalid unicode (lone surrogate)" })
+        .refine((value) => !controlCharacters.test(value) && (multiline || !lineBreaks.test(value)), {
+          message: "Control characters are not allowed",
+        }),
+    );
+}
+
+const money = z.union([z.string().max(32), z.number()]).transform((value, ctx) => {
+  const cents = parseMoneyToCents(value);
+  if (cents === undefined) {
+    ctx.addIssue({ code: "custom", message: "Expected money: a decimal with at most 2 fraction digits" });
+    return z.NEVER;
+  }
+  return cents;
+});
+
+const isoDateTimeWithOffset = z.iso.datetime({ offset: true });
+
+const stateCode = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const code = toStateCode(value);
+    if (!code) {
+      ctx.addIssue({ code: "custom", message: "Expected a US state name or 2-letter code" });
+      return z.NEVER;
+    }
+    return code;
+  });
+
+const zip = z
+  .string()
+  .max(12)
+  .transform((value, ctx) => {
+    const match = /^(\d{5})(?:[-\s]?(\d{4}))?$/.exec(value.trim());
+    if (!match) {
+      ctx.addIssue({ code: "custom", message: "Expected a 5 or 9 digit ZIP code" });
+      return z.NEVER;
+    }
+    return match[2] ? `${match[1]}-${match[2]}` : (match[1] as string);
+  });
+
+const country = z
+  .string()
+  .max(40)
+  .default("US")
+  .transform((value, ctx) => {
+    const folded = value.trim().toUpperCase().replace(/\./g, "");
+    if (folded === "US" || folded === "USA" || folded === "UNITED STATES") return "US" as const;
+    ctx.addIssue({ code: "custom", message: "Only US addresses are supported" });
+    return z.NEVER;
+  });
+
+export const addressSchema = z.object({
+  street: text(200),
+  unit: text(50).optional(),
+  city: text(100),
+  state: stateCode,
+  zip,
+  country,
+});
+
+const phone = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    try {
+      const parsed = parsePhoneNumberWithError(value, "US");
+      if (parsed.countryCallingCode !== "1" || !parsed.isPossible()) throw new Error("not possible");
+      return { digits: parsed.nationalNumber as string, ...(parsed.ext ? { extension: parsed.ext as string } : {}) };
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Expected a North American phone number" });
+      return z.NEVER;
+    }
+  });
+
+const customerSchema = z
+  .object({
+    firstName: text(100),
+    lastName: text(100),
+    company: text(200).optional(),
+    email: z
+      .string()
+      .max(254)
+      .transform((value) => value.trim())
+      .pipe(z.email())
+      .optional(),
+    phone: phone.optional(),
+  })
+  .refine((customer) => customer.email !== undefined || customer.phone !== undefined, {
+    message: "At least one of email or phone is required",
+    path: ["email"],
+  });
+
+export const itemKinds = ["material", "equipment", "service"] as const;
+export type ItemKind = (typeof itemKinds)[number];
+
+const lineSchema = z.object({
+  sku: text(64),
+  name: text(255),
+  description: text(2000, { multiline: true }).optional(),
+  quantity: z.number().positive().max(1_000_000).finite(),
+  unitPrice: money,
+  itemKind: z.enum(itemKinds).optional(),
+});
+
+const totalsSchema = z.object({
+  subtotal: money.optional(),
+  tax: money.optional(),
+  shipping: money.optional(),
+  discount: money.optional(),
+  total: money.optional(),
+});
+
+export const supportedSchemaVersion = 1;
+
+/** The wire shape: what storefronts publish. `orderEventSchema.parse` yields the domain `Order`. */
+export const orderEventSchema = z
+  .object({
+    schemaVersion: z.literal(supportedSchemaVersion),
+    orderId: text(64),
+    store: text(64).default("default"),
+    orderType: z.enum(["product", "service"]),
+    purchaseType: z.enum(["one_time", "subscription"]),
+    placedAt: isoDateTimeWithOffset,
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, "Expected an ISO 4217 currency code")
+      .transform((value) => value.toUpperCase()),
+    customer: customerSchema,
+    billingAddress: addressSchema,
+    serviceAddress: addressSchema.optional(),
+    lines: z.array(lineSchema).min(1).max(100),
+    totals: totalsSchema.optional(),
+    requestedWindow: z
+      .object({ start: isoDateTimeWithOffset, end: isoDateTimeWithOffset })
+      .refine((window) => Date.parse(window.end) > Date.parse(window.start), {
+        message: "end must be after start",
+        path: ["end"],
+      })
+      .optional(),
+    notes: text(2000, { min: 0, multiline: true }).optional(),
+  })
+  .transform((event) => ({
+    ...event,
+    serviceAddress: event.serviceAddress ?? event.billingAddress,
+    lines: event.lines.map(({ unitPrice, itemKind, ...line }) => ({
+      ...line,
+      unitPriceCents: unitPrice,
+      itemKind: itemKind ?? (event.orderType === "service" ? "service" : "material"),
+    })),
+  }));
+
+export type OrderEventInput = z.input<typeof orderEventSchema>;
+export type Order = z.output<typeof orderEventSchema>;
+export type OrderLine = Order["lines"][number];
+export type Address = z.output<typeof addressSchema>;
+export type OrderType = Order["orderType"];
+export type PurchaseType = Order["purchaseType"];

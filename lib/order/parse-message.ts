@@ -1,0 +1,52 @@
+/**
+ * Turns an SQS message body into an `Order`, or an `InvalidMessageError` naming the failing field
+ * paths. The error never quotes the body: it goes to the DLQ and logs, and the body holds
+ * personal data.
+ */
+import type { z } from "zod";
+import { InvalidMessageError, ReasonCode } from "../errors.ts";
+import { type Order, orderEventSchema, supportedSchemaVersion } from "./event-schema.ts";
+
+/** SQS caps a message at 256 KiB; anything near that is not an order. */
+export const maxBodyBytes = 256 * 1024;
+
+export function parseOrderMessage(body: string): Order {
+  if (Buffer.byteLength(body, "utf8") > maxBodyBytes) {
+    throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body is larger than 256 KiB", ["$"]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidMessageError(ReasonCode.InvalidJson, "Message body is not valid JSON", ["$"], { cause: error });
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body must be a JSON object", ["$"]);
+  }
+  const version = (json as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== undefined && version !== supportedSchemaVersion) {
+    throw new InvalidMessageError(
+      ReasonCode.UnsupportedSchemaVersion,
+      `Unsupported schemaVersion; this worker reads version ${supportedSchemaVersion}`,
+      ["schemaVersion"],
+    );
+  }
+  const result = orderEventSchema.safeParse(json);
+  if (!result.success) {
+    const problems = describeIssues(result.error.issues);
+    throw new InvalidMessageError(
+      ReasonCode.ContractViolation,
+      `Order event violates the contract: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+      [...new Set(problems.map((p) => p.path))],
+    );
+  }
+  return result.data;
+}
+
+/** Field paths and zod's own messages, which state expectations, not the received values. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
+  return issues.slice(0, 20).map((issue) => ({
+    path: issue.path.length === 0 ? "$" : issue.path.map(String).join("."),
+    message: issue.code === "custom" ? issue.message : `${issue.code}: ${issue.message}`,
+  }));
+}
