@@ -1,0 +1,14 @@
+/**
+ * The ledger table's key schema, shared by the CDK stack and the local runtime so both create the
+ * same table. One item per order (`pk = ORDER#{store}#{orderId}`) and short identity locks
+ * (`pk = IDENTITY#…`), all single-item conditional writes: dynalite has no transactions and
+ * DynamoDB transactions would double the write cost.
+ */
+export const ledgerPartitionKey = "pk";
+/** Attribute holding epoch seconds after which DynamoDB TTL may delete the item (clean-up only). */
+export const ledgerTtlAttribute = "expiresAt";
+
+export const ledgerTableKeySchema = {
+  AttributeDefinitions: [{ AttributeName: ledgerPartitionKey, AttributeType: "S" }],
+  KeySchema: [{ AttributeName: ledgerPartitionKey, KeyType: "HASH" }],
+} as const;
