@@ -8,7 +8,10 @@ export const ledgerPartitionKey = "pk";
 /** Attribute holding epoch seconds after which DynamoDB TTL may delete the item (clean-up only). */
 export const ledgerTtlAttribute = "expiresAt";
 
-export const ledgerTableKeySchema = {
+export const ledgerTableKeySchema: {
+  AttributeDefinitions: { AttributeName: string; AttributeType: "S" }[];
+  KeySchema: { AttributeName: string; KeyType: "HASH" }[];
+} = {
   AttributeDefinitions: [{ AttributeName: ledgerPartitionKey, AttributeType: "S" }],
   KeySchema: [{ AttributeName: ledgerPartitionKey, KeyType: "HASH" }],
-} as const;
+};
