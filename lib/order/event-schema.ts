@@ -7,32 +7,51 @@
  * Every string is bounded and checked for control characters and lone surrogates: the body comes
  * from a storefront we don't control and ends up in ServiceTitan records and DynamoDB keys.
  */
-import { parsePhoneNumberWithError } from "libphonenumber-js";
 import { z } from "zod";
+import { parsePhone } from "../normalize/phone.ts";
 import { toStateCode } from "../normalize/us-states.ts";
 import { parseMoneyToCents } from "./money.ts";
 
+/** C0 controls except tab/LF/CR, DEL and the C1 controls (U+0085 NEL is a line break to some readers). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Line breaks and tabs, including the Unicode line/paragraph separators. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const lineBreaks = /[\u000A\u000D\u0009]/;
+const lineBreaks = /[\u000A\u000D\u0009\u2028\u2029]/;
 const loneSurrogate = /[\uD800-\uDFFF]/u;
+/**
+ * Bidi embedding/override/isolate controls: no name or address needs them (right-to-left text
+ * renders without them), and they make ServiceTitan's office screens show text in a different
+ * order than it is stored ("Trojan Source").
+ */
+const bidiControls = /[\u202A-\u202E\u2066-\u2069]/;
+/**
+ * Any invisible format character (zero-width space/joiners, BOM, soft hyphen, bidi marks): an
+ * identifier containing one looks identical to another that doesn't, which would split one order
+ * (store + orderId is the idempotency key) or one pricebook SKU into two.
+ */
+const formatCharacters = /\p{Cf}/u;
 
-/** A trimmed, well-formed string without control characters (line breaks only where `multiline`). */
-function text(max: number, { min = 1, multiline = false } = {}) {
+/**
+ * A trimmed, NFC-normalised, well-formed string without control characters (line breaks only where
+ * `multiline`; invisible format characters nowhere when `identifier`). Built from string checks
+ * rather than a transform so the published JSON Schema keeps `minLength`/`maxLength`.
+ */
+function text(max: number, { min = 1, multiline = false, identifier = false } = {}) {
   return z
     .string()
-    .transform((value) => value.normalize("NFC").trim())
-    .pipe(
-      z
-        .string()
-        .min(min)
-        .max(max)
-        .refine((value) => !loneSurrogate.test(value), { message: "Invalid unicode (lone surrogate)" })
-        .refine((value) => !controlCharacters.test(value) && (multiline || !lineBreaks.test(value)), {
-          message: "Control characters are not allowed",
-        }),
-    );
+    .normalize("NFC")
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((value) => !loneSurrogate.test(value), { message: "Invalid unicode (lone surrogate)" })
+    .refine((value) => !controlCharacters.test(value) && (multiline || !lineBreaks.test(value)), {
+      message: "Control characters are not allowed",
+    })
+    .refine((value) => !bidiControls.test(value), { message: "Bidirectional control characters are not allowed" })
+    .refine((value) => !identifier || !formatCharacters.test(value), {
+      message: "Invisible format characters are not allowed in identifiers",
+    });
 }
 
 const money = z.union([z.string().max(32), z.number()]).transform((value, ctx) => {
@@ -94,15 +113,14 @@ const phone = z
   .string()
   .max(40)
   .transform((value, ctx) => {
-    try {
-      const parsed = parsePhoneNumberWithError(value, "US");
-      if (parsed.countryCallingCode !== "1" || !parsed.isPossible()) throw new Error("not possible");
-      return { digits: parsed.nationalNumber as string, ...(parsed.ext ? { extension: parsed.ext as string } : {}) };
-    } catch {
+    const parts = parsePhone(value);
+    if (!parts) {
       ctx.addIssue({ code: "custom", message: "Expected a North American phone number" });
       return z.NEVER;
     }
-  });
+    return parts;
+  })
+  .meta({ description: "North American number in any common format; an extension (\"x12\", \"ext. 3\") is kept" });
 
 const customerSchema = z
   .object({
@@ -111,9 +129,10 @@ const customerSchema = z
     company: text(200).optional(),
     email: z
       .string()
+      .trim()
       .max(254)
-      .transform((value) => value.trim())
-      .pipe(z.email())
+      .regex(z.regexes.email, "Invalid email address")
+      .meta({ format: "email" })
       .optional(),
     phone: phone.optional(),
   })
@@ -126,7 +145,7 @@ export const itemKinds = ["material", "equipment", "service"] as const;
 export type ItemKind = (typeof itemKinds)[number];
 
 const lineSchema = z.object({
-  sku: text(64),
+  sku: text(64, { identifier: true }),
   name: text(255),
   description: text(2000, { multiline: true }).optional(),
   quantity: z.number().positive().max(1_000_000).finite(),
@@ -148,8 +167,8 @@ export const supportedSchemaVersion = 1;
 export const orderEventSchema = z
   .object({
     schemaVersion: z.literal(supportedSchemaVersion),
-    orderId: text(64),
-    store: text(64).default("default"),
+    orderId: text(64, { identifier: true }),
+    store: text(64, { identifier: true }).default("default"),
     orderType: z.enum(["product", "service"]),
     purchaseType: z.enum(["one_time", "subscription"]),
     placedAt: isoDateTimeWithOffset,
@@ -177,7 +196,9 @@ export const orderEventSchema = z
     lines: event.lines.map(({ unitPrice, itemKind, ...line }) => ({
       ...line,
       unitPriceCents: unitPrice,
-      itemKind: itemKind ?? (event.orderType === "service" ? "service" : "material"),
+      itemKind: itemKind ?? (event.orderType === "service" ? ("service" as const) : ("material" as const)),
+      /** `default` lets the mapping config's `defaultItemKind` override the contract's default. */
+      itemKindSource: itemKind ? ("order" as const) : ("default" as const),
     })),
   }));
 

@@ -1,0 +1,121 @@
+/**
+ * Checks every id the mapping config names against the tenant, once per container.
+ *
+ * ServiceTitan validates some ids on job create (400/404) but silently ignores others (a tag type id
+ * that doesn't exist is dropped; see api-notes "unknown fields silently ignored"), so a typo would
+ * quietly produce untagged records. Failing at start with the config key that is wrong turns that
+ * into a clear, permanent error the operator can fix and replay.
+ */
+import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
+import {
+  listArrivalWindows,
+  listBusinessUnits,
+  listCampaigns,
+  listTagTypes,
+  listTechnicians,
+} from "../servicetitan/endpoints/settings.ts";
+import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import type { OrderKindConfig, SyncConfig } from "./schema.ts";
+
+/** A dispatch arrival window as time of day, resolved from ServiceTitan's `start`/`duration`. */
+export interface ArrivalWindowTimes {
+  startMinutes: number;
+  durationMinutes: number;
+}
+
+export interface VerifiedReferences {
+  arrivalWindows: ReadonlyMap<number, ArrivalWindowTimes>;
+}
+
+interface Reference {
+  key: string;
+  id: number;
+}
+
+const orderKinds = ["product", "service"] as const;
+
+function referencesOf(config: SyncConfig) {
+  const of = (pick: (kind: OrderKindConfig, prefix: string) => Reference[]) =>
+    orderKinds.flatMap((kind) => pick(config[kind], kind));
+  return {
+    businessUnits: of((k, p) => [{ key: `${p}.businessUnitId`, id: k.businessUnitId }]),
+    jobTypes: of((k, p) => [{ key: `${p}.jobTypeId`, id: k.jobTypeId }]),
+    campaigns: of((k, p) => [{ key: `${p}.campaignId`, id: k.campaignId }]),
+    technicians: of((k, p) => (k.technicianId ? [{ key: `${p}.technicianId`, id: k.technicianId }] : [])),
+    arrivalWindows: of((k, p) =>
+      k.schedule.arrivalWindow.arrivalWindowId
+        ? [{ key: `${p}.schedule.arrivalWindow.arrivalWindowId`, id: k.schedule.arrivalWindow.arrivalWindowId }]
+        : [],
+    ),
+    tagTypes: of((k, p) => [
+      ...k.customerTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.customerTagTypeIds.oneTime[${i}]`, id })),
+      ...k.customerTagTypeIds.subscription.map((id, i) => ({ key: `${p}.customerTagTypeIds.subscription[${i}]`, id })),
+      ...k.locationTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.locationTagTypeIds.oneTime[${i}]`, id })),
+      ...k.locationTagTypeIds.subscription.map((id, i) => ({ key: `${p}.locationTagTypeIds.subscription[${i}]`, id })),
+      ...k.jobTagTypeIds.map((id, i) => ({ key: `${p}.jobTagTypeIds[${i}]`, id })),
+    ]),
+  };
+}
+
+const uniqueIds = (refs: readonly Reference[]) => [...new Set(refs.map((r) => r.id))];
+
+function requireAll(refs: readonly Reference[], found: ReadonlySet<number>, what: string): void {
+  const missing = refs.find((ref) => !found.has(ref.id));
+  if (missing) {
+    throw new ConfigError(
+      ReasonCode.ConfigIdMissing,
+      missing.key,
+      `Config ${missing.key} names ${what} ${missing.id}, which the ServiceTitan tenant doesn't have (or it is inactive)`,
+    );
+  }
+}
+
+/** One call per reference kind (ids filters take up to 50 ids), all in parallel. */
+export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfig): Promise<VerifiedReferences> {
+  const refs = referencesOf(config);
+  const idsOf = (items: readonly { id: number }[]) => new Set(items.map((item) => item.id));
+  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes] = await Promise.all([
+    listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
+    listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
+    listCampaigns(http, { ids: uniqueIds(refs.campaigns), active: "True" }),
+    refs.technicians.length > 0
+      ? listTechnicians(http, { ids: uniqueIds(refs.technicians), active: "True" })
+      : Promise.resolve([]),
+    refs.arrivalWindows.length > 0 ? listArrivalWindows(http, { active: "True" }) : Promise.resolve([]),
+    refs.tagTypes.length > 0 ? listTagTypes(http, { ids: uniqueIds(refs.tagTypes) }) : Promise.resolve([]),
+  ]);
+  requireAll(refs.businessUnits, idsOf(businessUnits), "business unit");
+  requireAll(refs.jobTypes, idsOf(jobTypes), "job type");
+  requireAll(refs.campaigns, idsOf(campaigns), "campaign");
+  requireAll(refs.technicians, idsOf(technicians), "technician");
+  requireAll(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window");
+  requireAll(refs.tagTypes, idsOf(tagTypes), "tag type");
+  return {
+    arrivalWindows: new Map(
+      arrivalWindows.map((w) => [w.id, { startMinutes: w.startMinutes, durationMinutes: w.durationMinutes }]),
+    ),
+  };
+}
+
+/**
+ * Verifies once per container and shares the answer with every order (0 reference-data calls per
+ * order after warm-up). A permanent failure (a missing id) is cached too: the config can't change
+ * inside a container, and a fixed config arrives with a new deployment (new containers). A transient
+ * failure is forgotten so the next order tries again.
+ */
+export class ReferenceCheck {
+  #pending: Promise<VerifiedReferences> | undefined;
+  constructor(
+    private readonly http: ServiceTitanHttp,
+    private readonly config: SyncConfig,
+  ) {}
+
+  verified(): Promise<VerifiedReferences> {
+    this.#pending ??= verifyReferences(this.http, this.config).catch((error: unknown) => {
+      if (!isPermanent(error)) this.#pending = undefined;
+      throw error;
+    });
+    return this.#pending;
+  }
+}

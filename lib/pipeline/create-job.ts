@@ -1,0 +1,61 @@
+/**
+ * Step 4: the job, with the business unit, job type, campaign, priority, technician and job tags
+ * configured for the order's kind, one appointment (and arrival window) planned in the tenant's
+ * time zone, and the order key in `externalData` — the stamp a retry uses to find a job whose create
+ * reply was lost, since ServiceTitan has no idempotency key.
+ */
+import type { VerifiedReferences } from "../config/verify-references.ts";
+import type { SyncConfig } from "../config/schema.ts";
+import type { Order } from "../order/event-schema.ts";
+import { planAppointment } from "../schedule/appointment.ts";
+import { createJob, type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
+import { escapeHtml } from "./html.ts";
+
+export async function createOrderJob(
+  http: ServiceTitanHttp,
+  config: SyncConfig,
+  references: VerifiedReferences,
+  order: Order,
+  ids: { customerId: number; locationId: number },
+  orderKey: string,
+): Promise<Job> {
+  const kind = config[order.orderType];
+  const windowId = kind.schedule.arrivalWindow.arrivalWindowId;
+  const appointment = planAppointment({
+    placedAt: order.placedAt,
+    ...(order.requestedWindow ? { requestedWindow: order.requestedWindow } : {}),
+    schedule: kind.schedule,
+    timeZone: config.tenantTimeZone,
+    ...(windowId !== undefined && references.arrivalWindows.has(windowId)
+      ? { arrivalWindow: references.arrivalWindows.get(windowId) }
+      : {}),
+  });
+  return createJob(http, {
+    customerId: ids.customerId,
+    locationId: ids.locationId,
+    businessUnitId: kind.businessUnitId,
+    jobTypeId: kind.jobTypeId,
+    priority: kind.priority,
+    campaignId: kind.campaignId,
+    appointments: [{ ...appointment, ...(kind.technicianId ? { technicianIds: [kind.technicianId] } : {}) }],
+    summary: jobSummary(order),
+    tagTypeIds: kind.jobTagTypeIds,
+    externalData: externalDataStamp(config, ExternalDataKey.OrderKey, orderKey),
+  });
+}
+
+/** The job an earlier attempt of this order created, if its reply was lost before the ledger recorded it. */
+export async function findOrderJob(http: ServiceTitanHttp, config: SyncConfig, orderKey: string): Promise<Job | undefined> {
+  const page = await listJobs(http, { externalData: externalDataFilter(config, ExternalDataKey.OrderKey, orderKey) });
+  return [...page.data].sort((a, b) => a.id - b.id)[0];
+}
+
+/** Order number, purchase type and the customer's notes, HTML-escaped (the summary is HTML). */
+export function jobSummary(order: Order): string {
+  const kind = order.orderType === "service" ? "Service order" : "Product order";
+  const purchase = order.purchaseType === "subscription" ? "subscription" : "one-time";
+  const heading = `${kind} ${escapeHtml(order.orderId)} (${purchase}) from online store ${escapeHtml(order.store)}`;
+  return order.notes ? `${heading}<br/>Customer notes: ${escapeHtml(order.notes).replace(/\r?\n/g, "<br/>")}` : heading;
+}

@@ -1,0 +1,59 @@
+/**
+ * `--dry-run`: what syncing an order would do — which customer and location it would reuse or
+ * create, which pricebook items exist, the job and the invoice lines — using only ServiceTitan
+ * reads. Nothing is written to ServiceTitan or the ledger.
+ */
+import type { SyncConfig } from "../config/schema.ts";
+import type { ReferenceCheck } from "../config/verify-references.ts";
+import type { Order } from "../order/event-schema.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { type MatchedBy, matchCustomer } from "./match-customer.ts";
+import { findPricebookItem, itemKindOf } from "./pricebook-items.ts";
+import { customerTagTypeIds, findCustomerLocation, locationTagTypeIds } from "./resolve-location.ts";
+
+export interface OrderPlan {
+  customer: { action: "reuse"; id: number; matchedBy: MatchedBy } | { action: "create" } | { action: "reject" };
+  location: { action: "reuse"; id: number } | { action: "create" };
+  items: { sku: string; kind: string; action: "reuse" | "create"; id?: number }[];
+  job: { action: "create"; businessUnitId: number; jobTypeId: number; campaignId: number };
+  invoiceLines: number;
+  tags: { customer: number[]; location: number[]; job: number[] };
+}
+
+export async function planOrder(
+  order: Order,
+  deps: { http: ServiceTitanHttp; config: SyncConfig; references: ReferenceCheck },
+): Promise<OrderPlan> {
+  const { http, config } = deps;
+  await deps.references.verified();
+  const kind = config[order.orderType];
+  const match = await matchCustomer(http, order);
+  const existingLocation = match ? await findCustomerLocation(http, match.customer.id, order) : undefined;
+  const items: OrderPlan["items"] = [];
+  for (const line of order.lines) {
+    const itemKind = itemKindOf(config, order, line);
+    if (items.some((i) => i.sku === line.sku && i.kind === itemKind)) continue;
+    const item = await findPricebookItem(http, itemKind, line.sku);
+    items.push(
+      item
+        ? { sku: line.sku, kind: itemKind, action: "reuse", id: item.id }
+        : { sku: line.sku, kind: itemKind, action: "create" },
+    );
+  }
+  return {
+    customer: match
+      ? { action: "reuse", id: match.customer.id, matchedBy: match.matchedBy }
+      : config.createUnmatchedCustomers
+        ? { action: "create" }
+        : { action: "reject" },
+    location: existingLocation ? { action: "reuse", id: existingLocation.id } : { action: "create" },
+    items,
+    job: { action: "create", businessUnitId: kind.businessUnitId, jobTypeId: kind.jobTypeId, campaignId: kind.campaignId },
+    invoiceLines: order.lines.length,
+    tags: {
+      customer: customerTagTypeIds(config, order),
+      location: locationTagTypeIds(config, order),
+      job: kind.jobTagTypeIds,
+    },
+  };
+}

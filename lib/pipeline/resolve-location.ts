@@ -1,0 +1,69 @@
+/**
+ * Step 2: the ServiceTitan location the work happens at. A matched customer's existing location is
+ * reused when its normalised address equals the order's service address (ServiceTitan stores what
+ * the office typed: "18 Orchard Ln, Apt 2" must equal "18 Orchard Lane", unit "Apt 2"); otherwise a
+ * location is created under that customer, stamped with the order key so a retry after a lost reply
+ * finds it instead of creating a second one.
+ */
+import type { SyncConfig } from "../config/schema.ts";
+import { sameAddress } from "../normalize/address.ts";
+import type { Order } from "../order/event-schema.ts";
+import { createLocation, type Location, listLocations } from "../servicetitan/endpoints/crm.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { ExternalDataKey, externalDataStamp } from "./external-data.ts";
+import { customerDisplayName } from "./match-customer.ts";
+import { toServiceTitanAddress } from "./st-address.ts";
+
+export interface ResolvedLocation {
+  location: Pick<Location, "id" | "tagTypeIds">;
+  created: boolean;
+}
+
+/** A customer with more locations than this is a property manager; paging further is still bounded. */
+const maxLocationPages = 20;
+
+export async function findCustomerLocation(
+  http: ServiceTitanHttp,
+  customerId: number,
+  order: Order,
+): Promise<Location | undefined> {
+  const matches: Location[] = [];
+  for (let page = 1; page <= maxLocationPages; page++) {
+    const result = await listLocations(http, { customerId, active: "Any", page, pageSize: 200 });
+    matches.push(...result.data.filter((l) => l.customerId === customerId && sameAddress(l.address, order.serviceAddress)));
+    if (!result.hasMore) break;
+  }
+  // Active before inactive, then the oldest: deterministic when the office has duplicates.
+  matches.sort((a, b) => Number(b.active) - Number(a.active) || a.id - b.id);
+  return matches[0];
+}
+
+export async function resolveLocation(
+  http: ServiceTitanHttp,
+  config: SyncConfig,
+  order: Order,
+  customerId: number,
+  orderKey: string,
+): Promise<ResolvedLocation> {
+  const existing = await findCustomerLocation(http, customerId, order);
+  if (existing) return { location: existing, created: false };
+  const tagTypeIds = locationTagTypeIds(config, order);
+  const created = await createLocation(http, {
+    customerId,
+    name: customerDisplayName(order),
+    address: toServiceTitanAddress(order.serviceAddress),
+    tagTypeIds,
+    externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
+  });
+  return { location: { id: created.id, tagTypeIds: created.tagTypeIds ?? tagTypeIds }, created: true };
+}
+
+export function customerTagTypeIds(config: SyncConfig, order: Order): number[] {
+  const tags = config[order.orderType].customerTagTypeIds;
+  return order.purchaseType === "subscription" ? tags.subscription : tags.oneTime;
+}
+
+export function locationTagTypeIds(config: SyncConfig, order: Order): number[] {
+  const tags = config[order.orderType].locationTagTypeIds;
+  return order.purchaseType === "subscription" ? tags.subscription : tags.oneTime;
+}

@@ -1,0 +1,139 @@
+/**
+ * Steps 1–2 together: the customer (matched, or created with its first location in one call) and
+ * the location the order is for.
+ *
+ * Creating is where duplicates are born: two orders of the same new customer processed at once would
+ * each miss the match and each create. Before creating, the order therefore locks the customer's
+ * normalised identities (email, phone) in the ledger table. The lock is owned by the order key (a
+ * retry of the same order re-enters it) and is left to expire rather than released: while it lives,
+ * a concurrent order of the same person backs off and, on its retry, matches the customer this
+ * order created.
+ */
+import type { SyncConfig } from "../config/schema.ts";
+import { BusinessRuleError, LeaseHeldError, ReasonCode } from "../errors.ts";
+import type { IdentityLock } from "../ledger/identity-lock.ts";
+import { normalizeEmail } from "../normalize/email.ts";
+import type { Order } from "../order/event-schema.ts";
+import { createCustomer, listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
+import { customerDisplayName, customerTypeFor, type MatchedBy, matchCustomer } from "./match-customer.ts";
+import { customerTagTypeIds, locationTagTypeIds, resolveLocation } from "./resolve-location.ts";
+import { toServiceTitanAddress } from "./st-address.ts";
+
+export interface CustomerAndLocation {
+  customer: { id: number; tagTypeIds: readonly number[] };
+  location: { id: number; tagTypeIds: readonly number[] };
+  matchedBy: MatchedBy;
+  customerCreated: boolean;
+  locationCreated: boolean;
+}
+
+/** Long enough for ServiceTitan's search to show the customer this order creates. */
+export const identityLockLeaseMs = 5 * 60_000;
+
+export async function syncCustomerAndLocation(
+  deps: { http: ServiceTitanHttp; config: SyncConfig; identityLock: IdentityLock },
+  order: Order,
+  orderKey: string,
+  options: { reconcile: boolean },
+): Promise<CustomerAndLocation> {
+  const { http, config } = deps;
+  if (options.reconcile) {
+    const earlier = await findCreatedByThisOrder(http, config, orderKey);
+    if (earlier) return earlier;
+  }
+
+  const match = await matchCustomer(http, order);
+  if (match) {
+    const { location, created } = await resolveLocation(http, config, order, match.customer.id, orderKey);
+    return {
+      customer: { id: match.customer.id, tagTypeIds: match.customer.tagTypeIds ?? [] },
+      location: { id: location.id, tagTypeIds: location.tagTypeIds ?? [] },
+      matchedBy: match.matchedBy,
+      customerCreated: false,
+      locationCreated: created,
+    };
+  }
+
+  if (!config.createUnmatchedCustomers) {
+    throw new BusinessRuleError(
+      ReasonCode.CustomerCreationDisabled,
+      "No ServiceTitan customer matches the order and createUnmatchedCustomers is false",
+    );
+  }
+  const identities = customerIdentities(order);
+  if (!(await deps.identityLock.acquire(identities, orderKey, identityLockLeaseMs))) {
+    throw new LeaseHeldError("Another order is creating this customer; retrying after it finished");
+  }
+  return createCustomerWithLocation(http, config, order, orderKey);
+}
+
+/** Lock keys for the person behind the order; the lock hashes them, no personal data is stored. */
+export function customerIdentities(order: Order): string[] {
+  const { email, phone } = order.customer;
+  return [...(email ? [`email:${normalizeEmail(email)}`] : []), ...(phone ? [`phone:${phone.digits}`] : [])];
+}
+
+async function createCustomerWithLocation(
+  http: ServiceTitanHttp,
+  config: SyncConfig,
+  order: Order,
+  orderKey: string,
+): Promise<CustomerAndLocation> {
+  const { email, phone } = order.customer;
+  const name = customerDisplayName(order);
+  const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey);
+  const customerTags = customerTagTypeIds(config, order);
+  const locationTags = locationTagTypeIds(config, order);
+  const created = await createCustomer(http, {
+    name,
+    type: customerTypeFor(order),
+    address: toServiceTitanAddress(order.billingAddress),
+    locations: [
+      { name, address: toServiceTitanAddress(order.serviceAddress), tagTypeIds: locationTags, externalData: stamp },
+    ],
+    contacts: [
+      ...(email ? [{ type: "Email" as const, value: email.trim() }] : []),
+      ...(phone
+        ? [{ type: "Phone" as const, value: phone.digits, ...(phone.extension ? { memo: `ext. ${phone.extension}` } : {}) }]
+        : []),
+    ],
+    tagTypeIds: customerTags,
+    externalData: stamp,
+  });
+  const location = created.locations[0];
+  if (!location) throw new Error("ServiceTitan created the customer without the location sent with it");
+  return {
+    customer: { id: created.id, tagTypeIds: created.tagTypeIds ?? customerTags },
+    location: { id: location.id, tagTypeIds: location.tagTypeIds ?? locationTags },
+    matchedBy: "created",
+    customerCreated: true,
+    locationCreated: true,
+  };
+}
+
+/**
+ * A resumed order may have created its customer (and that customer's first location) before it
+ * crashed or lost the reply; both carry this order's `createdByOrder` stamp.
+ */
+async function findCreatedByThisOrder(
+  http: ServiceTitanHttp,
+  config: SyncConfig,
+  orderKey: string,
+): Promise<CustomerAndLocation | undefined> {
+  const filter = externalDataFilter(config, ExternalDataKey.CreatedByOrder, orderKey);
+  const customers = await listCustomers(http, { externalData: filter, active: "Any" });
+  const customer = [...customers.data].sort((a, b) => a.id - b.id)[0];
+  if (!customer) return undefined;
+  const locations = await listLocations(http, { customerId: customer.id, externalData: filter, active: "Any" });
+  const location = [...locations.data].sort((a, b) => a.id - b.id)[0];
+  if (!location) return undefined;
+  return {
+    customer: { id: customer.id, tagTypeIds: customer.tagTypeIds ?? [] },
+    location: { id: location.id, tagTypeIds: location.tagTypeIds ?? [] },
+    matchedBy: "created",
+    customerCreated: true,
+    locationCreated: true,
+  };
+}

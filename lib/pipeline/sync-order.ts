@@ -1,0 +1,177 @@
+/**
+ * One order, start to finish, exactly once. Readable top to bottom in the order an order travels:
+ * claim in the ledger → check the config against the tenant → customer and location → pricebook
+ * items → job → invoice lines → read-back → tags → complete.
+ *
+ * Exactly-once: SQS delivers at least once and Lambdas die between a ServiceTitan write and the
+ * ledger write recording it. A `fresh` claim proves nothing was written for this order yet, so the
+ * first attempt pays for no look-ups. A `resumed` claim skips every step the ledger recorded and,
+ * for the others, first looks for what a crashed attempt may have written (externalData stamps,
+ * exact SKU codes, the invoice's items) before writing anything.
+ *
+ * DynamoDB cost on the happy path: the claim (1 write), a checkpoint once the job exists (1 write),
+ * the completion (1 write) — plus the identity lock (1 write per identity) when a customer is
+ * created. No reads unless the claim finds an existing record.
+ */
+import type { SyncConfig } from "../config/schema.ts";
+import type { ReferenceCheck } from "../config/verify-references.ts";
+import { BusinessRuleError, isPermanent, LeaseHeldError, OrderConflictError, ReasonCode, toSyncError } from "../errors.ts";
+import type { IdentityLock } from "../ledger/identity-lock.ts";
+import { LeaseLostError, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
+import { hashOrderPayload, orderKeyToString } from "../ledger/payload-hash.ts";
+import type { Order } from "../order/event-schema.ts";
+import { listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { applyMissingTags } from "./apply-tags.ts";
+import { createOrderJob, findOrderJob } from "./create-job.ts";
+import { addInvoiceLines, plannedLines, verifyInvoice } from "./invoice-lines.ts";
+import type { MatchedBy } from "./match-customer.ts";
+import { itemKindOf, type PricebookCache, resolvePricebookItems } from "./pricebook-items.ts";
+import { customerTagTypeIds, locationTagTypeIds } from "./resolve-location.ts";
+import { syncCustomerAndLocation } from "./sync-customer.ts";
+
+/** Everything the pipeline needs, created once per container and passed in (tests pass local ones). */
+export interface SyncDependencies {
+  http: ServiceTitanHttp;
+  config: SyncConfig;
+  references: ReferenceCheck;
+  ledger: OrderLedger;
+  identityLock: IdentityLock;
+  pricebookCache: PricebookCache;
+}
+
+export interface SyncLease {
+  /** Unique per processing attempt: every ledger update is conditional on it. */
+  ownerToken: string;
+  /** How long this attempt may hold the order: the invocation's remaining time. */
+  leaseMs: number;
+}
+
+export const SyncStatus = { Synced: "synced", Duplicate: "duplicate" } as const;
+export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
+
+export interface SyncResult {
+  status: SyncStatus;
+  orderKey: string;
+  progress: SyncProgress;
+  /** Whether this attempt resumed an earlier, interrupted one. */
+  resumed: boolean;
+}
+
+export async function syncOrder(order: Order, deps: SyncDependencies, lease: SyncLease): Promise<SyncResult> {
+  const key = { store: order.store, orderId: order.orderId };
+  const orderKey = orderKeyToString(key);
+  const claim = await deps.ledger.claim(key, hashOrderPayload(order), lease);
+  switch (claim.outcome) {
+    case "duplicate":
+      return { status: SyncStatus.Duplicate, orderKey, progress: claim.record.progress, resumed: false };
+    case "conflict":
+      throw new OrderConflictError(
+        "This store and orderId were already received with different content; nothing was changed in ServiceTitan",
+        { details: { orderKey } },
+      );
+    case "lease_held":
+      throw new LeaseHeldError("Another invocation is processing this order", { details: { orderKey } });
+  }
+
+  const resumed = claim.outcome === "resumed";
+  const progress: SyncProgress = { ...claim.record.progress };
+  try {
+    await runSteps(order, deps, { orderKey, key, lease, resumed, progress });
+    await deps.ledger.complete(key, lease.ownerToken, progress);
+    return { status: SyncStatus.Synced, orderKey, progress, resumed };
+  } catch (error) {
+    const failure = toSyncError(error);
+    if (!(failure instanceof LeaseLostError)) {
+      await deps.ledger
+        .fail(key, lease.ownerToken, failure, { permanent: isPermanent(failure) })
+        .catch(() => undefined); // the original failure matters more; the lease expires on its own
+    }
+    throw failure;
+  }
+}
+
+interface StepContext {
+  orderKey: string;
+  key: { store: string; orderId: string };
+  lease: SyncLease;
+  resumed: boolean;
+  /** Mutated as steps finish; checkpointed to the ledger. */
+  progress: SyncProgress;
+}
+
+async function runSteps(order: Order, deps: SyncDependencies, step: StepContext): Promise<void> {
+  const { http, config } = deps;
+  const { progress, orderKey, resumed } = step;
+
+  if (order.currency !== config.currency) {
+    throw new BusinessRuleError(
+      ReasonCode.CurrencyMismatch,
+      `Order currency ${order.currency} is not the tenant's currency ${config.currency}`,
+    );
+  }
+  const references = await deps.references.verified();
+
+  let tagTargets: Parameters<typeof applyMissingTags>[1] | undefined;
+  if (progress.jobId === undefined || progress.customerId === undefined || progress.locationId === undefined) {
+    const found = await syncCustomerAndLocation(deps, order, orderKey, { reconcile: resumed });
+    Object.assign(progress, {
+      customerId: found.customer.id,
+      customerCreated: found.customerCreated,
+      matchedBy: found.matchedBy satisfies MatchedBy,
+      locationId: found.location.id,
+      locationCreated: found.locationCreated,
+    });
+    tagTargets = { customer: found.customer, location: found.location };
+  }
+  const customerId = progress.customerId as number;
+  const locationId = progress.locationId as number;
+
+  progress.pricebookItemIds = {
+    ...progress.pricebookItemIds,
+    ...(await resolvePricebookItems(http, config, order, deps.pricebookCache, orderKey)),
+  };
+
+  let jobJustCreated = false;
+  if (progress.jobId === undefined || progress.invoiceId === undefined) {
+    const job =
+      (resumed ? await findOrderJob(http, config, orderKey) : undefined) ??
+      (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey));
+    progress.jobId = job.id;
+    progress.invoiceId = job.invoiceId;
+    jobJustCreated = true;
+    await deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress);
+  }
+  const invoiceId = progress.invoiceId as number;
+
+  const lines = plannedLines(order, (line) => itemKindOf(config, order, line), progress.pricebookItemIds);
+  if (!progress.invoiceVerified) {
+    // A job created by this very attempt has an invoice without our lines; anything else may have some.
+    const invoiceMayHaveOurLines = !(jobJustCreated && !resumed) || (progress.invoiceLinesAdded ?? 0) > 0;
+    const { added } = await addInvoiceLines(http, invoiceId, lines, { invoiceMayHaveOurLines });
+    progress.invoiceLinesAdded = (progress.invoiceLinesAdded ?? 0) + added;
+    await verifyInvoice(http, invoiceId, lines);
+    progress.invoiceVerified = true;
+  }
+
+  if (!progress.tagged) {
+    tagTargets ??= await readTagTargets(http, customerId, locationId);
+    await applyMissingTags(http, tagTargets, {
+      customer: customerTagTypeIds(config, order),
+      location: locationTagTypeIds(config, order),
+    });
+    progress.tagged = true;
+  }
+}
+
+/** On a resumed order the customer and location were found by an earlier attempt: read their tags. */
+async function readTagTargets(http: ServiceTitanHttp, customerId: number, locationId: number) {
+  const [customers, locations] = await Promise.all([
+    listCustomers(http, { ids: [customerId], active: "Any" }),
+    listLocations(http, { ids: [locationId], active: "Any" }),
+  ]);
+  return {
+    customer: { id: customerId, tagTypeIds: customers.data[0]?.tagTypeIds ?? [] },
+    location: { id: locationId, tagTypeIds: locations.data[0]?.tagTypeIds ?? [] },
+  };
+}

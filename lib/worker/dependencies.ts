@@ -1,0 +1,51 @@
+/**
+ * Builds the worker's dependencies once per container: the ServiceTitan client (token cache, rate
+ * limiter), the ledger and identity lock over one DynamoDB client, the SQS client, and the caches
+ * (reference check, SKU → item id). The Lambda handler, the local runner, the benchmarks and the
+ * tests all come through here, so they run the same wiring with different endpoints.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SyncConfig } from "../config/schema.ts";
+import { ReferenceCheck } from "../config/verify-references.ts";
+import { IdentityLock } from "../ledger/identity-lock.ts";
+import { OrderLedger } from "../ledger/ledger.ts";
+import { PricebookCache } from "../pipeline/pricebook-items.ts";
+import { createServiceTitanClient, type ServiceTitanClientOptions } from "../servicetitan/client.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
+
+export interface WorkerWiring {
+  config: SyncConfig;
+  /** A ready client, or the options to create one. */
+  serviceTitan: ServiceTitanHttp | ServiceTitanClientOptions;
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+  tableName: string;
+  queueUrl: string;
+  dlqUrl: string;
+  recordConcurrency?: number;
+  retryBackoff?: { baseSeconds: number; maxSeconds: number };
+  observer?: WorkerObserver;
+}
+
+/** Default orders in flight per invocation: enough to keep ~60 calls/s busy at ServiceTitan's latency. */
+export const defaultRecordConcurrency = 5;
+
+export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependencies {
+  const http = "request" in wiring.serviceTitan ? wiring.serviceTitan : createServiceTitanClient(wiring.serviceTitan);
+  return {
+    http,
+    config: wiring.config,
+    references: new ReferenceCheck(http, wiring.config),
+    ledger: new OrderLedger({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
+    identityLock: new IdentityLock({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
+    pricebookCache: new PricebookCache(),
+    sqs: wiring.sqs,
+    queueUrl: wiring.queueUrl,
+    dlqUrl: wiring.dlqUrl,
+    recordConcurrency: wiring.recordConcurrency ?? defaultRecordConcurrency,
+    ...(wiring.retryBackoff ? { retryBackoff: wiring.retryBackoff } : {}),
+    ...(wiring.observer ? { observer: wiring.observer } : {}),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The Lambda's wiring from its environment (set by the CDK stack): mapping config as JSON in
+ * `SYNC_CONFIG` (or a file in `SYNC_CONFIG_FILE`), ServiceTitan credentials from the Secrets Manager
+ * secret `ST_SECRET_NAME` (or, locally, the `ST_*` variables), the ledger table and the queues.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { z } from "zod";
+import { loadSyncConfigFile, parseSyncConfig } from "../config/parse-config.ts";
+import type { SyncConfig } from "../config/schema.ts";
+import { ConfigError, ReasonCode } from "../errors.ts";
+import { serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
+import { createWorkerDependencies } from "./dependencies.ts";
+import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
+import { readServiceTitanSecret } from "./service-titan-secret.ts";
+
+const workerEnvironmentSchema = z.object({
+  LEDGER_TABLE_NAME: z.string().min(1),
+  ORDERS_QUEUE_URL: z.string().min(1),
+  DLQ_URL: z.string().min(1),
+  RECORD_CONCURRENCY: z.coerce.number().int().min(1).max(50).optional(),
+  /** Local emulators only (fauxqs, dynalite); unset in AWS. */
+  SQS_ENDPOINT: z.string().url().optional(),
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+});
+
+export function configFromEnvironment(env: NodeJS.ProcessEnv): SyncConfig {
+  if (env.SYNC_CONFIG) {
+    let json: unknown;
+    try {
+      json = JSON.parse(env.SYNC_CONFIG);
+    } catch (error) {
+      throw new ConfigError(ReasonCode.ConfigInvalid, "SYNC_CONFIG", "SYNC_CONFIG is not valid JSON", { cause: error });
+    }
+    return parseSyncConfig(json, "SYNC_CONFIG");
+  }
+  if (env.SYNC_CONFIG_FILE) return loadSyncConfigFile(env.SYNC_CONFIG_FILE);
+  throw new ConfigError(ReasonCode.ConfigInvalid, "SYNC_CONFIG_FILE", "Set SYNC_CONFIG_FILE (or SYNC_CONFIG) to the mapping config");
+}
+
+export async function dependenciesFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  observer?: WorkerObserver,
+): Promise<WorkerDependencies> {
+  const parsed = workerEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
+    throw new ConfigError(ReasonCode.ConfigInvalid, names, `Missing or invalid environment variables: ${names}`);
+  }
+  const vars = parsed.data;
+  const config = configFromEnvironment(env);
+  const settings = env.ST_SECRET_NAME
+    ? serviceTitanSettingsFromEnv({
+        ...env,
+        ...(await secretAsEnvironment(env.ST_SECRET_NAME)),
+      })
+    : serviceTitanSettingsFromEnv(env);
+  return createWorkerDependencies({
+    config,
+    serviceTitan: { settings },
+    dynamo: new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {}),
+    sqs: new SQSClient(vars.SQS_ENDPOINT ? { endpoint: vars.SQS_ENDPOINT } : {}),
+    tableName: vars.LEDGER_TABLE_NAME,
+    queueUrl: vars.ORDERS_QUEUE_URL,
+    dlqUrl: vars.DLQ_URL,
+    ...(vars.RECORD_CONCURRENCY ? { recordConcurrency: vars.RECORD_CONCURRENCY } : {}),
+    ...(observer ? { observer } : {}),
+  });
+}
+
+async function secretAsEnvironment(secretName: string) {
+  const secret = await readServiceTitanSecret(new SecretsManagerClient({}), secretName);
+  return { ST_CLIENT_ID: secret.clientId, ST_CLIENT_SECRET: secret.clientSecret, ST_APP_KEY: secret.appKey };
+}

@@ -1,0 +1,116 @@
+/**
+ * One SQS batch: every record is parsed and synced on its own, so a bad message never takes the
+ * rest of the batch down. Permanent failures are sent to the DLQ by the worker itself, with the
+ * reason as message attributes, and then reported as done (deleted) — only after the DLQ send
+ * succeeded, so nothing is lost. Transient failures are reported in `batchItemFailures` for SQS to
+ * redeliver, after their visibility was pushed out by receive count so an outage doesn't burn
+ * through `maxReceiveCount` in seconds; SQS's redrive moves them to the DLQ when retries run out.
+ */
+import { randomUUID } from "node:crypto";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
+import { backoffVisibility } from "../dlq/visibility.ts";
+import { type ErrorSummary, isPermanent, toSyncError } from "../errors.ts";
+import { orderKeyToString } from "../ledger/payload-hash.ts";
+import { parseOrderMessage } from "../order/parse-message.ts";
+import type { SyncProgress } from "../ledger/ledger.ts";
+import { type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
+
+export const RecordStatus = {
+  Synced: "synced",
+  Duplicate: "duplicate",
+  DeadLettered: "dead_lettered",
+  Retry: "retry",
+} as const;
+export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
+
+export interface RecordOutcome {
+  messageId: string;
+  status: RecordStatus;
+  /** `store:orderId` when the body parsed far enough to know it. */
+  orderKey?: string;
+  progress?: SyncProgress;
+  error?: ErrorSummary;
+}
+
+/** What the worker reports as it goes: structured logs and metrics (redacted by their implementations). */
+export interface WorkerObserver {
+  recordDone(outcome: RecordOutcome): void;
+}
+
+export interface WorkerDependencies extends SyncDependencies {
+  sqs: SQSClient;
+  queueUrl: string;
+  dlqUrl: string;
+  /** Orders processed at once within one batch; ServiceTitan waits dominate, CPU does not. */
+  recordConcurrency: number;
+  /** Visibility backoff for transient failures (seconds, doubled per receive). */
+  retryBackoff?: { baseSeconds: number; maxSeconds: number };
+  observer?: WorkerObserver;
+}
+
+export interface InvocationContext {
+  awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+}
+
+export async function processBatch(
+  records: readonly SQSRecord[],
+  deps: WorkerDependencies,
+  context: InvocationContext,
+): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  await forEachConcurrently(records, deps.recordConcurrency, async (record) => {
+    const outcome = await processRecord(record, deps, context);
+    deps.observer?.recordDone(outcome);
+    if (outcome.status === RecordStatus.Retry) batchItemFailures.push({ itemIdentifier: record.messageId });
+  });
+  return { batchItemFailures };
+}
+
+export async function processRecord(
+  record: SQSRecord,
+  deps: WorkerDependencies,
+  context: InvocationContext,
+): Promise<RecordOutcome> {
+  let orderKey: string | undefined;
+  try {
+    const order = parseOrderMessage(record.body);
+    orderKey = orderKeyToString({ store: order.store, orderId: order.orderId });
+    const result = await syncOrder(order, deps, {
+      ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
+      leaseMs: Math.max(1_000, context.getRemainingTimeInMillis()),
+    });
+    return { messageId: record.messageId, status: result.status, orderKey, progress: result.progress };
+  } catch (caught) {
+    const error = toSyncError(caught);
+    const base = { messageId: record.messageId, ...(orderKey ? { orderKey } : {}), error: error.toSummary() };
+    if (isPermanent(error)) {
+      try {
+        await sendToDeadLetterQueue({ sqs: deps.sqs, dlqUrl: deps.dlqUrl, record, error });
+        return { ...base, status: RecordStatus.DeadLettered };
+      } catch (sendFailure) {
+        // Not in the DLQ yet: let SQS redeliver it rather than delete it.
+        return { ...base, status: RecordStatus.Retry, error: toSyncError(sendFailure).toSummary() };
+      }
+    }
+    await backoffVisibility({ sqs: deps.sqs, queueUrl: deps.queueUrl, record, ...deps.retryBackoff });
+    return { ...base, status: RecordStatus.Retry };
+  }
+}
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}

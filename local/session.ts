@@ -1,0 +1,151 @@
+/**
+ * The whole pipeline on one machine: local AWS (fauxqs + dynalite), a ServiceTitan (the sandbox, or
+ * the real one when settings are given), the real order-sync handler built with the same wiring as
+ * in Lambda, and the event-source runner feeding it. `npm start`, the benchmarks and the
+ * integration tests all drive the worker through this.
+ */
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createOrderSyncHandler } from "../functions/order-sync.ts";
+import type { SyncConfig } from "../lib/config/schema.ts";
+import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
+import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
+import type { ServiceTitanHttp } from "../lib/servicetitan/types.ts";
+import { createWorkerDependencies } from "../lib/worker/dependencies.ts";
+import type { RecordOutcome, WorkerDependencies } from "../lib/worker/process-batch.ts";
+import { type LocalAws, startLocalAws } from "./aws.ts";
+import { type RunnerStats, startEventSourceRunner } from "./runner.ts";
+
+export interface LocalSessionOptions {
+  config: SyncConfig;
+  /** Where ServiceTitan is: the sandbox's URLs and credentials, or a real environment's. */
+  serviceTitan: ServiceTitanSettings;
+  /** Calls per second the client allows itself (ServiceTitan: 60 per tenant). */
+  maxCallsPerSecond?: number;
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+  /** Records in flight per invocation. */
+  recordConcurrency?: number;
+  /** Parallel "Lambda containers" polling the queue; each gets its own dependencies, as in AWS. */
+  runnerConcurrency?: number;
+  batchSize?: number;
+  functionTimeoutMs?: number;
+  /** Backoff for transient failures; short locally so `npm start` and tests don't wait minutes. */
+  retryBackoff?: { baseSeconds: number; maxSeconds: number };
+}
+
+export interface LocalSession {
+  aws: LocalAws;
+  /** One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as in AWS). */
+  containers: WorkerDependencies[];
+  /** Latest outcome per SQS message id, across redeliveries. */
+  outcomes: Map<string, RecordOutcome>;
+  /** Every outcome in the order they happened. */
+  history: RecordOutcome[];
+  send(bodies: readonly string[]): Promise<string[]>;
+  runUntilDrained(options?: { deadlineMs?: number; onProgress?: (done: number) => void }): Promise<RunnerStats>;
+  /** ServiceTitan calls made by all containers so far. */
+  serviceTitanCalls(): number;
+  stop(): Promise<void>;
+}
+
+export async function startLocalSession(options: LocalSessionOptions): Promise<LocalSession> {
+  const aws = await startLocalAws({
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+  });
+  const outcomes = new Map<string, RecordOutcome>();
+  const history: RecordOutcome[] = [];
+  const observer = {
+    recordDone(outcome: RecordOutcome) {
+      outcomes.set(outcome.messageId, outcome);
+      history.push(outcome);
+    },
+  };
+  const lanes = options.runnerConcurrency ?? 1;
+  const clients: ServiceTitanHttp[] = [];
+  const containers = Array.from({ length: lanes }, () => {
+    const http = createServiceTitanClient({
+      settings: options.serviceTitan,
+      // The tenant's budget is shared by every container.
+      maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / lanes)),
+    });
+    clients.push(http);
+    return createWorkerDependencies({
+      config: options.config,
+      serviceTitan: http,
+      dynamo: aws.dynamo,
+      sqs: aws.sqs,
+      tableName: aws.tableName,
+      queueUrl: aws.queueUrl,
+      dlqUrl: aws.dlqUrl,
+      ...(options.recordConcurrency ? { recordConcurrency: options.recordConcurrency } : {}),
+      ...(options.retryBackoff ? { retryBackoff: options.retryBackoff } : {}),
+      observer,
+    });
+  });
+
+  return {
+    aws,
+    containers,
+    outcomes,
+    history,
+    async send(bodies) {
+      const ids: string[] = [];
+      for (let start = 0; start < bodies.length; start += 10) {
+        const chunk = bodies.slice(start, start + 10);
+        const result = await aws.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: aws.queueUrl,
+            Entries: chunk.map((body, i) => ({ Id: String(start + i), MessageBody: body })),
+          }),
+        );
+        const byId = new Map((result.Successful ?? []).map((entry) => [entry.Id, entry.MessageId]));
+        if ((result.Failed ?? []).length > 0) throw new Error(`fauxqs refused ${result.Failed?.length} messages`);
+        ids.push(...chunk.map((_, i) => byId.get(String(start + i)) ?? ""));
+      }
+      return ids;
+    },
+    async runUntilDrained(run = {}) {
+      // Each lane is one "container": its own handler over its own dependencies.
+      const runners = containers.map((deps) => {
+        const handler = createOrderSyncHandler(async () => deps) as (
+          event: SQSEvent,
+          context: Context,
+        ) => Promise<SQSBatchResponse>;
+        return startEventSourceRunner({
+          sqs: aws.sqs,
+          queueUrl: aws.queueUrl,
+          queueArn: aws.queueArn,
+          handler,
+          batchSize: options.batchSize ?? 10,
+          functionTimeoutMs: options.functionTimeoutMs ?? 120_000,
+          waitTimeSeconds: 1,
+          ...(run.deadlineMs ? { deadlineMs: run.deadlineMs } : {}),
+          onBatch: () => run.onProgress?.(countFinished(outcomes)),
+        });
+      });
+      const stats = await Promise.all(runners.map((r) => r.done));
+      return stats.reduce((sum, s) => ({
+        ...sum,
+        batches: sum.batches + s.batches,
+        invocations: sum.invocations + s.invocations,
+        received: sum.received + s.received,
+        deleted: sum.deleted + s.deleted,
+        reportedFailures: sum.reportedFailures + s.reportedFailures,
+        handlerErrors: sum.handlerErrors + s.handlerErrors,
+        released: sum.released + s.released,
+      }));
+    },
+    serviceTitanCalls: () => clients.reduce((sum, c) => sum + c.stats.calls, 0),
+    async stop() {
+      await aws.stop();
+    },
+  };
+}
+
+function countFinished(outcomes: ReadonlyMap<string, RecordOutcome>): number {
+  let done = 0;
+  for (const outcome of outcomes.values()) if (outcome.status !== "retry") done++;
+  return done;
+}
