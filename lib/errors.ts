@@ -169,6 +169,17 @@ export class LeaseHeldError extends TransientError {
   }
 }
 
+/**
+ * The ledger item for this order is now owned by another invocation: our lease expired and it took
+ * over (or the item is gone). Our later writes are refused so they can't overwrite its progress;
+ * stop and let SQS redeliver — the retry sees `duplicate` or `lease_held`.
+ */
+export class LeaseLostError extends TransientError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.LeaseHeld, message, options);
+  }
+}
+
 /** DynamoDB failed or throttled. */
 export class LedgerUnavailableError extends TransientError {
   constructor(message: string, options: SyncErrorOptions = {}) {

@@ -1,0 +1,109 @@
+/**
+ * What one ledger item says about one order, and the zod schema that reads it back from DynamoDB
+ * (a boundary: items outlive deployments, and a hand-edited item must not crash the pipeline with a
+ * `TypeError` half-way through a sync).
+ */
+import { z } from "zod";
+import type { OrderKey } from "./order-key.ts";
+
+export const LedgerStatus = { InProgress: "in_progress", Completed: "completed", Failed: "failed" } as const;
+export type LedgerStatus = (typeof LedgerStatus)[keyof typeof LedgerStatus];
+
+/**
+ * ServiceTitan ids each finished step produced. ServiceTitan has no idempotency keys, so a resumed
+ * sync skips the steps recorded here and reconciles only the step that was running when the last
+ * invocation died.
+ */
+export interface SyncProgress {
+  customerId?: number;
+  customerCreated?: boolean;
+  matchedBy?: "email" | "phone" | "name_address" | "created";
+  locationId?: number;
+  locationCreated?: boolean;
+  /** sku → ServiceTitan pricebook skuId */
+  pricebookItemIds?: Record<string, number>;
+  jobId?: number;
+  invoiceId?: number;
+  invoiceLinesAdded?: number;
+  invoiceVerified?: boolean;
+  tagged?: boolean;
+}
+
+export interface LedgerError {
+  reason: string;
+  kind: string;
+  message: string;
+  /** ISO 8601 */
+  at: string;
+}
+
+export interface LedgerRecord {
+  key: OrderKey;
+  status: LedgerStatus;
+  payloadHash: string;
+  ownerToken: string;
+  leaseExpiresAtMs: number;
+  attempts: number;
+  progress: SyncProgress;
+  lastError?: LedgerError;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  /** Epoch seconds; DynamoDB TTL deletes the item some time after (clean-up only, never a decision). */
+  expiresAt: number;
+}
+
+const stId = z.number().int().positive();
+
+const syncProgressShape = {
+  customerId: stId.optional(),
+  customerCreated: z.boolean().optional(),
+  matchedBy: z.enum(["email", "phone", "name_address", "created"]).optional(),
+  locationId: stId.optional(),
+  locationCreated: z.boolean().optional(),
+  pricebookItemIds: z.record(z.string().min(1), stId).optional(),
+  jobId: stId.optional(),
+  invoiceId: stId.optional(),
+  invoiceLinesAdded: z.number().int().nonnegative().optional(),
+  invoiceVerified: z.boolean().optional(),
+  tagged: z.boolean().optional(),
+};
+/** What a checkpoint may write: unknown members are a caller bug and are refused. */
+export const syncProgressSchema = z.strictObject(syncProgressShape);
+
+/** The item as stored; `revision` is internal (optimistic concurrency for takeovers), not part of the record. */
+export const storedOrderItemSchema = z.object({
+  pk: z.string(),
+  store: z.string(),
+  orderId: z.string(),
+  status: z.enum([LedgerStatus.InProgress, LedgerStatus.Completed, LedgerStatus.Failed]),
+  payloadHash: z.string(),
+  ownerToken: z.string(),
+  leaseExpiresAtMs: z.number(),
+  attempts: z.number().int(),
+  revision: z.number().int(),
+  // Unknown progress members (written by a newer version) are dropped, not fatal.
+  progress: z.object(syncProgressShape).default({}),
+  lastError: z.object({ reason: z.string(), kind: z.string(), message: z.string(), at: z.string() }).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().optional(),
+  expiresAt: z.number(),
+});
+export type StoredOrderItem = z.output<typeof storedOrderItemSchema>;
+
+export function toLedgerRecord(item: StoredOrderItem): LedgerRecord {
+  const { pk: _pk, store, orderId, revision: _revision, progress, ...rest } = item;
+  return { key: { store, orderId }, ...rest, progress: withoutEmptyMaps(progress) };
+}
+
+/** Claims store an empty `pricebookItemIds` map so checkpoints can set `sku` members; callers never see it. */
+function withoutEmptyMaps(progress: SyncProgress): SyncProgress {
+  const { pricebookItemIds, ...rest } = progress;
+  return pricebookItemIds && Object.keys(pricebookItemIds).length > 0 ? { ...rest, pricebookItemIds } : rest;
+}
+
+/** True when no finished step was recorded, i.e. this order never wrote anything to ServiceTitan. */
+export function isProgressEmpty(progress: SyncProgress): boolean {
+  return Object.keys(withoutEmptyMaps(progress)).every((name) => progress[name as keyof SyncProgress] === undefined);
+}
