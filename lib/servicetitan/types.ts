@@ -29,6 +29,11 @@ export interface StRequest<T> {
   /** Validates the parts of the response the worker relies on; omit for bodiless replies. */
   response?: z.ZodType<T>;
   /**
+   * The spec's `operationId` (e.g. `Customers_Create`), reported to `onCall` so metrics and the
+   * per-order call budget group calls without the ids in `path`.
+   */
+  operation?: string;
+  /**
    * Writes are never retried by the client: ServiceTitan has no idempotency keys, so a retried
    * POST after a lost reply would create a second record. Exactly-once is the pipeline's job.
    */

@@ -1,0 +1,95 @@
+/** Job endpoints (jpm-v2.json), relative to `/jpm/v2/tenant/{tenant}`. */
+import type { ActiveFilter, ExternalDataFilter } from "../models/common.ts";
+import {
+  type CreateJobRequest,
+  createJobRequestSchema,
+  type Job,
+  type JobType,
+  jobSchema,
+  jobTypeSchema,
+} from "../models/jpm.ts";
+import { listAll, type Page, pageOf } from "../pagination.ts";
+import { type ServiceTitanHttp, StApi } from "../types.ts";
+import {
+  checkIds,
+  emptyPage,
+  externalDataQuery,
+  idChunks,
+  lookupMaxPages,
+  lookupPageSize,
+  matchesNothing,
+  requestBody,
+} from "./request-helpers.ts";
+
+export type { AppointmentRequest, CreateJobRequest, Job, JobPriority, JobType } from "../models/jpm.ts";
+
+const api = StApi.jpm;
+const jobPage = pageOf(jobSchema);
+const jobTypePage = pageOf(jobTypeSchema);
+
+/** `Jobs_Create` (200): the reply carries `invoiceId`, the invoice the order lines go on. */
+export async function createJob(http: ServiceTitanHttp, body: CreateJobRequest): Promise<Job> {
+  const operation = "Jobs_Create";
+  return http.request({
+    method: "POST",
+    api,
+    path: "/jobs",
+    body: requestBody(createJobRequestSchema, body, operation),
+    response: jobSchema,
+    operation,
+  });
+}
+
+export interface JobFilter {
+  /** At most 50. An empty list matches nothing (no call is made). */
+  ids?: number[];
+  customerId?: number;
+  externalData?: ExternalDataFilter;
+  page?: number;
+  pageSize?: number;
+}
+
+/** `Jobs_GetList`; the externalData filter is how a retry finds the job a lost reply created. */
+export async function listJobs(http: ServiceTitanHttp, filter: JobFilter = {}): Promise<Page<Job>> {
+  if (matchesNothing(filter)) return emptyPage(filter.page, filter.pageSize);
+  return http.request({
+    method: "GET",
+    api,
+    path: "/jobs",
+    query: {
+      ids: checkIds(filter.ids),
+      customerId: filter.customerId,
+      ...externalDataQuery(filter.externalData),
+      page: filter.page,
+      pageSize: filter.pageSize,
+    },
+    response: jobPage,
+    operation: "Jobs_GetList",
+  });
+}
+
+/**
+ * `JobTypes_GetList`, all pages. `ids` of any length are requested 50 at a time; an empty `ids`
+ * list returns [] without a call.
+ */
+export async function listJobTypes(
+  http: ServiceTitanHttp,
+  filter: { ids?: readonly number[]; active?: ActiveFilter } = {},
+): Promise<JobType[]> {
+  const read = (ids: readonly number[] | undefined) =>
+    listAll(
+      (page) =>
+        http.request({
+          method: "GET",
+          api,
+          path: "/job-types",
+          query: { ids, active: filter.active, page, pageSize: lookupPageSize },
+          response: jobTypePage,
+          operation: "JobTypes_GetList",
+        }),
+      { maxPages: lookupMaxPages },
+    );
+  if (filter.ids === undefined) return read(undefined);
+  const chunks = await Promise.all(idChunks(filter.ids).map(read));
+  return chunks.flat();
+}
