@@ -4,7 +4,8 @@
  * national digits, state folded to its USPS code, ZIP to 5 or 5+4 digits, service address defaulted
  * to the billing address, and each line's `itemKind` defaulted by order type.
  *
- * Every string is bounded and checked for control characters and lone surrogates: the body comes
+ * Every string is bounded and checked for control characters (C0, C1), lone surrogates and bidi
+ * controls, and identifiers (orderId, store, sku) for invisible format characters: the body comes
  * from a storefront we don't control and ends up in ServiceTitan records and DynamoDB keys.
  */
 import { z } from "zod";
@@ -120,7 +121,7 @@ const phone = z
     }
     return parts;
   })
-  .meta({ description: "North American number in any common format; an extension (\"x12\", \"ext. 3\") is kept" });
+  .meta({ description: 'North American number in any common format; an extension ("x12", "ext. 3") is kept' });
 
 const customerSchema = z
   .object({

@@ -17,8 +17,10 @@ export function parseOrderMessage(body: string): Order {
   let json: unknown;
   try {
     json = JSON.parse(body);
-  } catch (error) {
-    throw new InvalidMessageError(ReasonCode.InvalidJson, "Message body is not valid JSON", ["$"], { cause: error });
+  } catch {
+    // No `cause`: V8's SyntaxError quotes the body around the error ("...\"Testy McTestfa\"... is not
+    // valid JSON"), and loggers print causes.
+    throw new InvalidMessageError(ReasonCode.InvalidJson, "Message body is not valid JSON", ["$"]);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body must be a JSON object", ["$"]);
