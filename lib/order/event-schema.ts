@@ -38,6 +38,14 @@ const formatCharacters = /\p{Cf}/u;
  * `multiline`; invisible format characters nowhere when `identifier`). Built from string checks
  * rather than a transform so the published JSON Schema keeps `minLength`/`maxLength`.
  */
+/**
+ * An optional field. Storefront exports often send `null` or `""` for "not given" (an empty unit,
+ * no company); both are read as absent rather than failing the whole order.
+ */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null || value === "" ? undefined : value), schema.optional());
+}
+
 function text(max: number, { min = 1, multiline = false, identifier = false } = {}) {
   return z
     .string()
@@ -103,7 +111,7 @@ const country = z
 
 export const addressSchema = z.object({
   street: text(200),
-  unit: text(50).optional(),
+  unit: optional(text(50)),
   city: text(100),
   state: stateCode,
   zip,
@@ -127,15 +135,11 @@ const customerSchema = z
   .object({
     firstName: text(100),
     lastName: text(100),
-    company: text(200).optional(),
-    email: z
-      .string()
-      .trim()
-      .max(254)
-      .regex(z.regexes.email, "Invalid email address")
-      .meta({ format: "email" })
-      .optional(),
-    phone: phone.optional(),
+    company: optional(text(200)),
+    email: optional(
+      z.string().trim().max(254).regex(z.regexes.email, "Invalid email address").meta({ format: "email" }),
+    ),
+    phone: optional(phone),
   })
   .refine((customer) => customer.email !== undefined || customer.phone !== undefined, {
     message: "At least one of email or phone is required",
@@ -148,7 +152,7 @@ export type ItemKind = (typeof itemKinds)[number];
 const lineSchema = z.object({
   sku: text(64, { identifier: true }),
   name: text(255),
-  description: text(2000, { multiline: true }).optional(),
+  description: optional(text(2000, { multiline: true })),
   quantity: z.number().positive().max(1_000_000).finite(),
   unitPrice: money,
   itemKind: z.enum(itemKinds).optional(),
@@ -179,7 +183,7 @@ export const orderEventSchema = z
       .transform((value) => value.toUpperCase()),
     customer: customerSchema,
     billingAddress: addressSchema,
-    serviceAddress: addressSchema.optional(),
+    serviceAddress: optional(addressSchema),
     lines: z.array(lineSchema).min(1).max(100),
     totals: totalsSchema.optional(),
     requestedWindow: z
@@ -189,7 +193,7 @@ export const orderEventSchema = z
         path: ["end"],
       })
       .optional(),
-    notes: text(2000, { min: 0, multiline: true }).optional(),
+    notes: optional(text(2000, { min: 0, multiline: true })),
   })
   .transform((event) => ({
     ...event,

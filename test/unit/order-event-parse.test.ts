@@ -223,3 +223,38 @@ describe("phones", () => {
     expect(fromPhone.customer.phone).toEqual({ digits: "5550100142" });
   });
 });
+
+describe("optional fields sent as null or empty string", () => {
+  it("reads them as absent, as storefront exports send them", () => {
+    // Prepare
+    const event = buildOrderEvent();
+    const body = JSON.stringify({
+      ...event,
+      notes: null,
+      serviceAddress: null,
+      customer: { ...event.customer, company: "", phone: null },
+      billingAddress: { ...event.billingAddress, unit: "" },
+      lines: event.lines.map((line) => ({ ...line, description: null })),
+    });
+
+    // Act
+    const order = parseOrderMessage(body);
+
+    // Assess
+    expect(order.notes).toBeUndefined();
+    expect(order.customer.company).toBeUndefined();
+    expect(order.customer.phone).toBeUndefined();
+    expect(order.billingAddress.unit).toBeUndefined();
+    expect(order.serviceAddress).toEqual(order.billingAddress);
+    expect(order.lines[0]?.description).toBeUndefined();
+  });
+
+  it("still requires email or phone when both are null", () => {
+    // Prepare
+    const event = buildOrderEvent();
+    const body = JSON.stringify({ ...event, customer: { ...event.customer, email: null, phone: "" } });
+
+    // Act + Assess
+    expect(() => parseOrderMessage(body)).toThrow(/customer\.email/);
+  });
+});
