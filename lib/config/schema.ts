@@ -7,7 +7,7 @@
  * Ids are ServiceTitan ids of the tenant; at start the worker checks each one exists
  * (`lib/config/verify-references.ts`), because ServiceTitan silently ignores many unknown ids.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const stId = z.number().int().positive();
 const stIds = z.array(stId).max(50).default([]);
@@ -79,13 +79,29 @@ const deploySchema = z
   .strictObject({
     /** Name of the Secrets Manager secret holding `clientId`, `clientSecret`, `appKey`. */
     secretName: z.string().min(1).max(512),
+    /** The ServiceTitan tenant id (digits): the `{tenant}` path segment of every API call. */
+    serviceTitanTenantId: z.string().regex(/^[1-9]\d{0,18}$/, "Expected the tenant id as a string of digits"),
+    /**
+     * Which ServiceTitan environment the tenant lives in: `integration` (sandbox tenants,
+     * `api-integration`/`auth-integration` hosts) or `production`. Apps and credentials are per environment.
+     */
+    serviceTitanEnvironment: z.enum(["integration", "production"]),
     /** Lambda concurrency for the SQS event source; ServiceTitan's 60 calls/s is per tenant. */
     maxConcurrency: z.number().int().min(2).max(1000).default(2),
     batchSize: z.number().int().min(1).max(100).default(10),
+    /**
+     * Seconds the SQS event source may wait to fill a batch. Lambda requires at least 1 when
+     * `batchSize` is above 10; it also adds to the queue's visibility timeout.
+     */
+    maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(0),
     maxReceiveCount: z.number().int().min(5).max(1000).default(5),
     alarmEmail: z.email().optional(),
     production: z.boolean().default(false),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  })
+  .refine((deploy) => deploy.batchSize <= 10 || deploy.maxBatchingWindowSeconds >= 1, {
+    path: ["maxBatchingWindowSeconds"],
+    message: "Lambda requires a batching window of at least 1 second when batchSize is above 10",
   })
   .optional();
 

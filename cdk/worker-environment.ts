@@ -1,0 +1,93 @@
+/**
+ * The environment variables the Lambda handlers read. Built from plain strings so the stack can
+ * pass CloudFormation tokens (queue URLs, table name) and `bench/bundle.ts` fake values.
+ *
+ * Never a secret here: Lambda environment values are visible to anyone with
+ * `lambda:GetFunctionConfiguration` and end up in the template. ServiceTitan credentials are read at
+ * run time from Secrets Manager by name (`ST_SECRET_NAME`).
+ */
+import { ConfigError, ReasonCode } from "../lib/errors.ts";
+import { metricsNamespace } from "../lib/observability/metrics.ts";
+import type { EnvironmentConfig } from "./environment-config.ts";
+
+/** ServiceTitan hosts per environment: integration (sandbox tenants) and production are separate worlds. */
+export const serviceTitanEndpoints = {
+  integration: {
+    apiUrl: "https://api-integration.servicetitan.io",
+    authUrl: "https://auth-integration.servicetitan.io",
+  },
+  production: { apiUrl: "https://api.servicetitan.io", authUrl: "https://auth.servicetitan.io" },
+} as const;
+
+/**
+ * Powertools Metrics adds this dimension (= `POWERTOOLS_SERVICE_NAME`) to every metric it writes,
+ * `singleMetric()` ones included; the alarms and dashboard select on it.
+ */
+export const serviceDimension = "service";
+
+/**
+ * Powertools' `service` (a dimension of every metric and a key of every log line). Per environment so
+ * dev and prod can share an account without mixing their metrics and alarms.
+ */
+export function serviceName(envName: string): string {
+  return `order-sync-${envName}`;
+}
+
+/**
+ * Lambda caps all environment variables of a function at 4 KB together; the config must leave
+ * room for the queue URLs, table name and the rest.
+ */
+export const maxSyncConfigBytes = 3072;
+
+export interface WorkerResources {
+  readonly tableName: string;
+  readonly ordersQueueUrl: string;
+  readonly dlqUrl: string;
+}
+
+/** Variables of the order-sync function. */
+export function orderSyncEnvironment(env: EnvironmentConfig, resources: WorkerResources): Record<string, string> {
+  const endpoints = serviceTitanEndpoints[env.deploy.serviceTitanEnvironment];
+  return {
+    SYNC_CONFIG: syncConfigJson(env),
+    ST_SECRET_NAME: env.deploy.secretName,
+    ST_API_URL: endpoints.apiUrl,
+    ST_AUTH_URL: endpoints.authUrl,
+    ST_TENANT_ID: env.deploy.serviceTitanTenantId,
+    LEDGER_TABLE_NAME: resources.tableName,
+    ORDERS_QUEUE_URL: resources.ordersQueueUrl,
+    DLQ_URL: resources.dlqUrl,
+    ...powertoolsEnvironment(env),
+  };
+}
+
+/** Variables of the DLQ-replay function: queues only, no ledger, no ServiceTitan. */
+export function dlqReplayEnvironment(env: EnvironmentConfig, resources: Omit<WorkerResources, "tableName">) {
+  return {
+    ORDERS_QUEUE_URL: resources.ordersQueueUrl,
+    DLQ_URL: resources.dlqUrl,
+    ...powertoolsEnvironment(env),
+  };
+}
+
+function powertoolsEnvironment(env: EnvironmentConfig): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: serviceName(env.envName),
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+    POWERTOOLS_LOG_LEVEL: env.deploy.logLevel,
+  };
+}
+
+/** The validated mapping config (defaults filled in, `deploy` left out: the worker ignores it). */
+export function syncConfigJson(env: EnvironmentConfig): string {
+  const json = JSON.stringify(env.sync);
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > maxSyncConfigBytes) {
+    throw new ConfigError(
+      ReasonCode.ConfigInvalid,
+      "$",
+      `Environment "${env.envName}": the mapping config is ${bytes} bytes as JSON, over the ${maxSyncConfigBytes} bytes that fit in Lambda's 4 KB of environment variables`,
+    );
+  }
+  return json;
+}
