@@ -7,6 +7,7 @@
  * into a clear, permanent error the operator can fix and replay.
  */
 import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
+import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import {
   listArrivalWindows,
   listBusinessUnits,
@@ -14,7 +15,6 @@ import {
   listTagTypes,
   listTechnicians,
 } from "../servicetitan/endpoints/settings.ts";
-import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import type { OrderKindConfig, SyncConfig } from "./schema.ts";
 

@@ -3,7 +3,7 @@
  * (a boundary: items outlive deployments, and a hand-edited item must not crash the pipeline with a
  * `TypeError` half-way through a sync).
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { OrderKey } from "./order-key.ts";
 
 export const LedgerStatus = { InProgress: "in_progress", Completed: "completed", Failed: "failed" } as const;

@@ -8,7 +8,7 @@
  * controls, and identifiers (orderId, store, sku) for invisible format characters: the body comes
  * from a storefront we don't control and ends up in ServiceTitan records and DynamoDB keys.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parsePhone } from "../normalize/phone.ts";
 import { toStateCode } from "../normalize/us-states.ts";
 import { parseMoneyToCents } from "./money.ts";

@@ -4,8 +4,9 @@
  * time zone, and the order key in `externalData` — the stamp a retry uses to find a job whose create
  * reply was lost, since ServiceTitan has no idempotency key.
  */
-import type { VerifiedReferences } from "../config/verify-references.ts";
+
 import type { SyncConfig } from "../config/schema.ts";
+import type { VerifiedReferences } from "../config/verify-references.ts";
 import type { Order } from "../order/event-schema.ts";
 import { planAppointment } from "../schedule/appointment.ts";
 import { createJob, type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
@@ -47,7 +48,11 @@ export async function createOrderJob(
 }
 
 /** The job an earlier attempt of this order created, if its reply was lost before the ledger recorded it. */
-export async function findOrderJob(http: ServiceTitanHttp, config: SyncConfig, orderKey: string): Promise<Job | undefined> {
+export async function findOrderJob(
+  http: ServiceTitanHttp,
+  config: SyncConfig,
+  orderKey: string,
+): Promise<Job | undefined> {
   const page = await listJobs(http, { externalData: externalDataFilter(config, ExternalDataKey.OrderKey, orderKey) });
   return [...page.data].sort((a, b) => a.id - b.id)[0];
 }

@@ -10,11 +10,12 @@
  * customer over an inactive one, then the lowest id (the oldest record — offices merge newer
  * duplicates into older ones). Never a random or "first returned" pick.
  */
-import type { Order } from "../order/event-schema.ts";
-import { normalizeEmail } from "../normalize/email.ts";
-import { phoneDigits } from "../normalize/phone.ts";
+
 import { sameAddress } from "../normalize/address.ts";
+import { normalizeEmail } from "../normalize/email.ts";
 import { customerNameMatches } from "../normalize/name.ts";
+import { phoneDigits } from "../normalize/phone.ts";
+import type { Order } from "../order/event-schema.ts";
 import {
   type Customer,
   listContactRelationships,
@@ -76,7 +77,12 @@ async function matchByEmail(http: ServiceTitanHttp, rawEmail: string): Promise<C
     contactIds.map((contactId) => listContactRelationships(http, contactId, { typeSlug: "customer" })),
   );
   const customerIds = [
-    ...new Set(relationships.flat().filter((r) => r.typeSlug === "customer").map((r) => r.relatedEntityId)),
+    ...new Set(
+      relationships
+        .flat()
+        .filter((r) => r.typeSlug === "customer")
+        .map((r) => r.relatedEntityId),
+    ),
   ];
   return chooseCustomer(http, await fetchCustomers(http, customerIds));
 }
@@ -167,4 +173,3 @@ export function customerDisplayName(order: Order): string {
 export function customerTypeFor(order: Order): "Residential" | "Commercial" {
   return order.customer.company ? "Commercial" : "Residential";
 }
-

@@ -48,7 +48,12 @@ export async function planOrder(
         : { action: "reject" },
     location: existingLocation ? { action: "reuse", id: existingLocation.id } : { action: "create" },
     items,
-    job: { action: "create", businessUnitId: kind.businessUnitId, jobTypeId: kind.jobTypeId, campaignId: kind.campaignId },
+    job: {
+      action: "create",
+      businessUnitId: kind.businessUnitId,
+      jobTypeId: kind.jobTypeId,
+      campaignId: kind.campaignId,
+    },
     invoiceLines: order.lines.length,
     tags: {
       customer: customerTagTypeIds(config, order),

@@ -30,7 +30,9 @@ export async function findCustomerLocation(
   const matches: Location[] = [];
   for (let page = 1; page <= maxLocationPages; page++) {
     const result = await listLocations(http, { customerId, active: "Any", page, pageSize: 200 });
-    matches.push(...result.data.filter((l) => l.customerId === customerId && sameAddress(l.address, order.serviceAddress)));
+    matches.push(
+      ...result.data.filter((l) => l.customerId === customerId && sameAddress(l.address, order.serviceAddress)),
+    );
     if (!result.hasMore) break;
   }
   // Active before inactive, then the oldest: deterministic when the office has duplicates.

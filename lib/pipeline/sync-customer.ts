@@ -96,7 +96,13 @@ async function createCustomerWithLocation(
     contacts: [
       ...(email ? [{ type: "Email" as const, value: email.trim() }] : []),
       ...(phone
-        ? [{ type: "Phone" as const, value: phone.digits, ...(phone.extension ? { memo: `ext. ${phone.extension}` } : {}) }]
+        ? [
+            {
+              type: "Phone" as const,
+              value: phone.digits,
+              ...(phone.extension ? { memo: `ext. ${phone.extension}` } : {}),
+            },
+          ]
         : []),
     ],
     tagTypeIds: customerTags,

@@ -15,7 +15,14 @@
  */
 import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
-import { BusinessRuleError, isPermanent, LeaseHeldError, OrderConflictError, ReasonCode, toSyncError } from "../errors.ts";
+import {
+  BusinessRuleError,
+  isPermanent,
+  LeaseHeldError,
+  OrderConflictError,
+  ReasonCode,
+  toSyncError,
+} from "../errors.ts";
 import type { IdentityLock } from "../ledger/identity-lock.ts";
 import { LeaseLostError, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
 import { hashOrderPayload, orderKeyToString } from "../ledger/payload-hash.ts";

@@ -3,7 +3,7 @@
  * to 50, `totalCount` is only sent (and may be null) when `includeTotal=true`, and `hasMore` is the
  * only reliable "there is another page" signal.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ServiceTitanPageLimitError } from "./errors.ts";
 
 export interface Page<T> {

@@ -6,7 +6,7 @@
  * Only the *names* of the fields in `errors` are kept: the messages often quote the submitted value
  * ("'Testy McTestface' is not a valid…"), i.e. personal data that must not reach logs or the DLQ.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export interface ProblemDetails {
   type?: string;

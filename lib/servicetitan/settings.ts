@@ -3,7 +3,7 @@
  * environment (integration vs production), the app key is per app; all three are secrets, so an
  * invalid setting is reported by variable name only, never by value.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, ReasonCode } from "../errors.ts";
 
 export interface ServiceTitanSettings {

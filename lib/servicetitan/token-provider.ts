@@ -7,7 +7,7 @@
  * All concurrent callers share one in-flight token request: a Lambda batch fanning out 10 orders
  * must not ask the identity server for 10 tokens.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ReasonCode, ServiceTitanAuthError, ServiceTitanUnavailableError } from "../errors.ts";
 import { parseRetryAfter } from "./backoff.ts";
 import { parseProblemDetails } from "./problem-details.ts";

@@ -6,14 +6,17 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { z } from "zod";
+import * as z from "zod";
 import { loadSyncConfigFile, parseSyncConfig } from "../config/parse-config.ts";
 import type { SyncConfig } from "../config/schema.ts";
 import { ConfigError, ReasonCode } from "../errors.ts";
+import { createLogger } from "../observability/logger.ts";
+import { createSyncMetrics } from "../observability/metrics.ts";
 import { serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
 import { createWorkerDependencies } from "./dependencies.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
 import { readServiceTitanSecret } from "./service-titan-secret.ts";
+import { createTelemetryObserver } from "./telemetry.ts";
 
 const workerEnvironmentSchema = z.object({
   LEDGER_TABLE_NAME: z.string().min(1),
@@ -36,12 +39,25 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): SyncConfig {
     return parseSyncConfig(json, "SYNC_CONFIG");
   }
   if (env.SYNC_CONFIG_FILE) return loadSyncConfigFile(env.SYNC_CONFIG_FILE);
-  throw new ConfigError(ReasonCode.ConfigInvalid, "SYNC_CONFIG_FILE", "Set SYNC_CONFIG_FILE (or SYNC_CONFIG) to the mapping config");
+  throw new ConfigError(
+    ReasonCode.ConfigInvalid,
+    "SYNC_CONFIG_FILE",
+    "Set SYNC_CONFIG_FILE (or SYNC_CONFIG) to the mapping config",
+  );
+}
+
+/** Structured logs (redacted) and EMF metrics, as the Lambda reports them. */
+export function lambdaTelemetry(): { observer: WorkerObserver; onServiceTitanCall: (status: number) => void } {
+  const metrics = createSyncMetrics();
+  return {
+    observer: createTelemetryObserver(createLogger(), metrics),
+    onServiceTitanCall: (status) => metrics.recordServiceTitanCall(status),
+  };
 }
 
 export async function dependenciesFromEnvironment(
   env: NodeJS.ProcessEnv,
-  observer?: WorkerObserver,
+  telemetry = lambdaTelemetry(),
 ): Promise<WorkerDependencies> {
   const parsed = workerEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
@@ -58,14 +74,14 @@ export async function dependenciesFromEnvironment(
     : serviceTitanSettingsFromEnv(env);
   return createWorkerDependencies({
     config,
-    serviceTitan: { settings },
+    serviceTitan: { settings, onCall: (call) => telemetry.onServiceTitanCall(call.status) },
     dynamo: new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {}),
     sqs: new SQSClient(vars.SQS_ENDPOINT ? { endpoint: vars.SQS_ENDPOINT } : {}),
     tableName: vars.LEDGER_TABLE_NAME,
     queueUrl: vars.ORDERS_QUEUE_URL,
     dlqUrl: vars.DLQ_URL,
     ...(vars.RECORD_CONCURRENCY ? { recordConcurrency: vars.RECORD_CONCURRENCY } : {}),
-    ...(observer ? { observer } : {}),
+    observer: telemetry.observer,
   });
 }
 

@@ -11,10 +11,10 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
 import { backoffVisibility } from "../dlq/visibility.ts";
-import { type ErrorSummary, isPermanent, toSyncError } from "../errors.ts";
+import { type ErrorSummary, isPermanent, type SyncError, toSyncError } from "../errors.ts";
+import type { SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import { parseOrderMessage } from "../order/parse-message.ts";
-import type { SyncProgress } from "../ledger/ledger.ts";
 import { type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
 
 export const RecordStatus = {
@@ -37,6 +37,9 @@ export interface RecordOutcome {
 /** What the worker reports as it goes: structured logs and metrics (redacted by their implementations). */
 export interface WorkerObserver {
   recordDone(outcome: RecordOutcome): void;
+  recordFailure?(error: SyncError): void;
+  /** End of an invocation: publish what was aggregated (EMF metrics). */
+  flush?(): void;
 }
 
 export interface WorkerDependencies extends SyncDependencies {
@@ -61,11 +64,15 @@ export async function processBatch(
   context: InvocationContext,
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
-  await forEachConcurrently(records, deps.recordConcurrency, async (record) => {
-    const outcome = await processRecord(record, deps, context);
-    deps.observer?.recordDone(outcome);
-    if (outcome.status === RecordStatus.Retry) batchItemFailures.push({ itemIdentifier: record.messageId });
-  });
+  try {
+    await forEachConcurrently(records, deps.recordConcurrency, async (record) => {
+      const outcome = await processRecord(record, deps, context);
+      deps.observer?.recordDone(outcome);
+      if (outcome.status === RecordStatus.Retry) batchItemFailures.push({ itemIdentifier: record.messageId });
+    });
+  } finally {
+    deps.observer?.flush?.();
+  }
   return { batchItemFailures };
 }
 
@@ -85,6 +92,7 @@ export async function processRecord(
     return { messageId: record.messageId, status: result.status, orderKey, progress: result.progress };
   } catch (caught) {
     const error = toSyncError(caught);
+    deps.observer?.recordFailure?.(error);
     const base = { messageId: record.messageId, ...(orderKey ? { orderKey } : {}), error: error.toSummary() };
     if (isPermanent(error)) {
       try {

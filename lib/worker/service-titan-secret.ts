@@ -4,7 +4,7 @@
  * The tenant id and endpoints are not secret and come from the environment set by CDK.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, ReasonCode } from "../errors.ts";
 
 export const serviceTitanSecretSchema = z.object({

@@ -4,7 +4,7 @@
  * without an amount is worth nothing) and `stDecimalToCents` converts them when comparing with
  * order cents.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { decimalToCents } from "../../order/money.ts";
 import { idSchema, optionalString } from "./common.ts";
 

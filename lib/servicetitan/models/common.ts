@@ -3,7 +3,7 @@
  * objects strip the rest) and are lenient where real tenant data is known to be untidy (nullable
  * strings, missing arrays): one odd record must not fail a whole list page permanently.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** `ActiveRequestArg`: lists return active records only unless told otherwise. */
 export type ActiveFilter = "True" | "Any" | "False";

@@ -2,7 +2,7 @@
  * CRM shapes (crm-v2.json): customers, locations, legacy per-customer contacts and the newer
  * tenant-wide contacts (GUID ids, contact methods, relationships).
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   externalDataCreateSchema,
   externalDataListSchema,

@@ -1,5 +1,5 @@
 /** Job shapes (jpm-v2.json): jobs and job types. */
-import { z } from "zod";
+import * as z from "zod";
 import {
   externalDataCreateSchema,
   externalDataListSchema,

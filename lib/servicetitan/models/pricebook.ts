@@ -3,7 +3,7 @@
  * share the fields the worker uses; services have no cost-of-sale or asset account, in responses
  * as in create bodies.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { externalDataCreateSchema, externalDataListSchema, idSchema, lenientString, optionalString } from "./common.ts";
 
 export const pricebookKinds = ["material", "equipment", "service"] as const;

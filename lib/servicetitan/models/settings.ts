@@ -3,7 +3,7 @@
  * technicians (settings-v2), campaigns (marketing-v2) and arrival windows (dispatch-v2).
  * Technicians carry e-mail and phone in ServiceTitan; those are deliberately not kept.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { idListSchema, idSchema, lenientString, optionalId, optionalString } from "./common.ts";
 
 /** `TenantSettings.V2.TagTypeResponse`. */
