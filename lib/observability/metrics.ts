@@ -1,0 +1,111 @@
+/**
+ * The worker's CloudWatch metrics, written as Embedded Metric Format lines on stdout (Powertools
+ * `Metrics`): CloudWatch Logs extracts them asynchronously, so recording costs no API call and no
+ * latency. Counts are aggregated in memory and written once per `flush()` (end of each invocation):
+ * one EMF line for the undimensioned counters and one per (metric, dimension value), because EMF
+ * applies a line's dimensions to every metric on it.
+ *
+ * Silence locally with `POWERTOOLS_METRICS_DISABLED=true` (or `POWERTOOLS_DEV=true`), or use
+ * `noopSyncMetrics`.
+ */
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { ErrorKind, type SyncError } from "../errors.ts";
+import { defaultServiceName } from "./logger.ts";
+
+export const metricsNamespace = "OrderSync";
+
+/** Fixed metric names: dashboards and alarms in the CDK stack refer to them. */
+export const MetricName = {
+  OrdersSynced: "OrdersSynced",
+  OrdersDuplicate: "OrdersDuplicate",
+  CustomerMatched: "CustomerMatched",
+  OrdersFailedPermanent: "OrdersFailedPermanent",
+  OrdersFailedTransient: "OrdersFailedTransient",
+  ServiceTitanCalls: "ServiceTitanCalls",
+  ServiceTitan429: "ServiceTitan429",
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+export const MetricDimension = { MatchedBy: "matchedBy", Reason: "reason" } as const;
+
+export interface SyncMetrics {
+  recordOrderSynced(): void;
+  recordDuplicate(): void;
+  /** How the customer was found or created (e.g. `externalData`, `email`, `phone`, `created`). */
+  recordMatchedBy(kind: string): void;
+  recordFailure(error: SyncError): void;
+  /** One HTTP call to ServiceTitan; `undefined` status = no response (network error, timeout). */
+  recordServiceTitanCall(status: number | undefined): void;
+  /** Writes the aggregated counts (EMF) and resets them. Call once at the end of an invocation. */
+  flush(): void;
+}
+
+export interface CreateMetricsOptions {
+  serviceName?: string;
+  namespace?: string;
+}
+
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
+  return new Metrics({
+    namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace,
+    serviceName: options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? defaultServiceName,
+  });
+}
+
+/** Dimension values are cardinality in CloudWatch (and cost): keep them short and code-like. */
+function dimensionValue(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 64);
+  return cleaned === "" ? "unknown" : cleaned;
+}
+
+export function createSyncMetrics(metrics: Metrics = createMetrics()): SyncMetrics {
+  const plain = new Map<MetricName, number>();
+  const dimensioned = new Map<string, { name: MetricName; dimension: string; value: string; count: number }>();
+
+  const add = (name: MetricName) => plain.set(name, (plain.get(name) ?? 0) + 1);
+  const addDimensioned = (name: MetricName, dimension: string, value: string) => {
+    const safe = dimensionValue(value);
+    const id = `${name}\u0000${dimension}\u0000${safe}`;
+    const entry = dimensioned.get(id) ?? { name, dimension, value: safe, count: 0 };
+    entry.count += 1;
+    dimensioned.set(id, entry);
+  };
+
+  return {
+    recordOrderSynced: () => add(MetricName.OrdersSynced),
+    recordDuplicate: () => add(MetricName.OrdersDuplicate),
+    recordMatchedBy: (kind) => addDimensioned(MetricName.CustomerMatched, MetricDimension.MatchedBy, kind),
+    recordFailure: (error) =>
+      addDimensioned(
+        error.kind === ErrorKind.Permanent ? MetricName.OrdersFailedPermanent : MetricName.OrdersFailedTransient,
+        MetricDimension.Reason,
+        error.reason,
+      ),
+    recordServiceTitanCall: (status) => {
+      add(MetricName.ServiceTitanCalls);
+      if (status === 429) add(MetricName.ServiceTitan429);
+    },
+    flush: () => {
+      for (const entry of dimensioned.values()) {
+        const single = metrics.singleMetric();
+        single.addDimension(entry.dimension, entry.value);
+        single.addMetric(entry.name, MetricUnit.Count, entry.count);
+      }
+      dimensioned.clear();
+      if (plain.size === 0) return;
+      for (const [name, count] of plain) metrics.addMetric(name, MetricUnit.Count, count);
+      plain.clear();
+      metrics.publishStoredMetrics();
+    },
+  };
+}
+
+/** For callers that want no metrics at all (local runs, benchmarks). */
+export const noopSyncMetrics: SyncMetrics = {
+  recordOrderSynced: () => {},
+  recordDuplicate: () => {},
+  recordMatchedBy: () => {},
+  recordFailure: () => {},
+  recordServiceTitanCall: () => {},
+  flush: () => {},
+};

@@ -1,0 +1,136 @@
+/**
+ * `npm run status` (`runStatusCli`) against dynalite over loopback, reading ledger records written
+ * through `OrderLedger` itself: one order as a table and as JSON, the failed list, a missing order,
+ * and usage errors.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ServiceTitanRejectedError } from "../../lib/errors.ts";
+import { type OrderKey, OrderLedger } from "../../lib/ledger/ledger.ts";
+import { type LocalAws, startLocalAws } from "../../local/aws.ts";
+import { runStatusCli } from "../../local/status-cli.ts";
+
+let aws: LocalAws;
+let ledger: OrderLedger;
+const runId = randomUUID().slice(0, 8);
+const completedKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-done` };
+const failedKey: OrderKey = { store: "test-store", orderId: `S-${runId}-failed` };
+
+beforeAll(async () => {
+  aws = await startLocalAws();
+  ledger = new OrderLedger({ dynamo: aws.dynamo, tableName: aws.tableName });
+  // A completed order, step by step as the pipeline records it.
+  const owner = `owner-${runId}`;
+  await ledger.claim(completedKey, "a".repeat(64), { ownerToken: owner, leaseMs: 60_000 });
+  await ledger.checkpoint(completedKey, owner, {
+    customerId: 5101,
+    customerCreated: false,
+    matchedBy: "email",
+    locationId: 6202,
+    locationCreated: true,
+    pricebookItemIds: { "TEST-FLT-16x25x1": 7303 },
+  });
+  await ledger.complete(completedKey, owner, {
+    jobId: 8404,
+    invoiceId: 9505,
+    invoiceLinesAdded: 2,
+    invoiceVerified: true,
+    tagged: true,
+  });
+  // A permanently failed order.
+  await ledger.claim(failedKey, "b".repeat(64), { ownerToken: "owner-2", leaseMs: 60_000 });
+  await ledger.fail(
+    failedKey,
+    "owner-2",
+    new ServiceTitanRejectedError("ServiceTitan refused the job: businessUnitId", 400),
+    {
+      permanent: true,
+    },
+  );
+});
+afterAll(async () => {
+  await aws?.stop();
+});
+
+function textStream(): { write: (text: string) => boolean; text: () => string } {
+  let buffer = "";
+  return {
+    write: (text: string) => {
+      buffer += text;
+      return true;
+    },
+    text: () => buffer,
+  };
+}
+
+function deps(stdout = textStream(), stderr = textStream()) {
+  return { dynamo: aws.dynamo, env: { LEDGER_TABLE_NAME: aws.tableName }, stdout, stderr };
+}
+
+describe("runStatusCli", () => {
+  it("prints one order's status, ServiceTitan ids, matched-by and attempts as a table", async () => {
+    // Prepare
+    const stdout = textStream();
+    // Act
+    const code = await runStatusCli([completedKey.orderId, "--store", completedKey.store], deps(stdout));
+    // Assess
+    expect(code).toBe(0);
+    const text = stdout.text();
+    for (const expected of [
+      `acme-filters:${completedKey.orderId}`,
+      "completed",
+      "5101 (existing)",
+      "6202 (created)",
+      "TEST-FLT-16x25x1 → 7303",
+      "8404",
+      "9505",
+      "email",
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it("prints JSON for scripts, with the last error of a failed order", async () => {
+    // Prepare
+    const stdout = textStream();
+    // Act
+    const code = await runStatusCli([failedKey.orderId, "--store", failedKey.store, "--json"], deps(stdout));
+    // Assess
+    expect(code).toBe(0);
+    const view = JSON.parse(stdout.text()) as Record<string, unknown>;
+    expect(view).toMatchObject({
+      orderKey: `test-store:${failedKey.orderId}`,
+      status: "failed",
+      attempts: 1,
+      jobId: null,
+      lastError: { reason: "ST_REJECTED", kind: "permanent", message: "ServiceTitan refused the job: businessUnitId" },
+    });
+  });
+
+  it("lists failed orders with --failed", async () => {
+    // Prepare
+    const stdout = textStream();
+    // Act
+    const code = await runStatusCli(["--failed", "--json"], deps(stdout));
+    // Assess
+    expect(code).toBe(0);
+    const views = JSON.parse(stdout.text()) as { orderKey: string; status: string }[];
+    expect(views.map((view) => view.orderKey)).toEqual([`test-store:${failedKey.orderId}`]);
+  });
+
+  it("says so (exit 1) for an order the ledger doesn't know, and exit 2 for bad usage", async () => {
+    // Prepare
+    const missingErr = textStream();
+    const usageErr = textStream();
+    // Act
+    const missing = await runStatusCli([`S-${runId}-never`], deps(textStream(), missingErr));
+    const usage = await runStatusCli([], deps(textStream(), usageErr));
+    const noEnv = await runStatusCli(["1042"], { env: {}, stdout: textStream(), stderr: textStream() });
+    // Assess
+    expect(missing).toBe(1);
+    expect(missingErr.text()).toContain(`No ledger record for default:S-${runId}-never`);
+    expect(usage).toBe(2);
+    expect(usageErr.text()).toContain("Usage:");
+    expect(noEnv).toBe(2);
+  });
+});
