@@ -8,11 +8,11 @@ import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createOrderSyncHandler } from "../functions/order-sync.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
-import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
+import { createServiceTitanClient, type ServiceTitanCallInfo } from "../lib/servicetitan/client.ts";
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import type { ServiceTitanHttp } from "../lib/servicetitan/types.ts";
 import { createWorkerDependencies } from "../lib/worker/dependencies.ts";
-import type { RecordOutcome, WorkerDependencies } from "../lib/worker/process-batch.ts";
+import type { RecordOutcome, WorkerDependencies, WorkerObserver } from "../lib/worker/process-batch.ts";
 import { type LocalAws, startLocalAws } from "./aws.ts";
 import { type RunnerStats, startEventSourceRunner } from "./runner.ts";
 
@@ -32,6 +32,12 @@ export interface LocalSessionOptions {
   functionTimeoutMs?: number;
   /** Backoff for transient failures; short locally so `npm start` and tests don't wait minutes. */
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
+  /** ServiceTitan request timeout per call (default: the client's). */
+  serviceTitanTimeoutMs?: number;
+  /** Reuse a running local AWS (e.g. a second deployment against the same queues); it is not stopped. */
+  aws?: LocalAws;
+  /** Logs and metrics, as the Lambda reports them (e.g. a redacting logger writing to a sink). */
+  telemetry?: { observer: WorkerObserver; onServiceTitanCall?: (call: ServiceTitanCallInfo) => void };
 }
 
 export interface LocalSession {
@@ -44,23 +50,35 @@ export interface LocalSession {
   history: RecordOutcome[];
   send(bodies: readonly string[]): Promise<string[]>;
   runUntilDrained(options?: { deadlineMs?: number; onProgress?: (done: number) => void }): Promise<RunnerStats>;
+  /**
+   * Test hook: the next invocation does its work, then "dies" before SQS deletes its messages (its
+   * records are reported as failed), as a Lambda killed right after its last ledger write would.
+   */
+  crashAfterNextInvocation(): void;
   /** ServiceTitan calls made by all containers so far. */
   serviceTitanCalls(): number;
   stop(): Promise<void>;
 }
 
 export async function startLocalSession(options: LocalSessionOptions): Promise<LocalSession> {
-  const aws = await startLocalAws({
-    maxReceiveCount: options.maxReceiveCount ?? 5,
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
-  });
+  const ownsAws = options.aws === undefined;
+  const aws =
+    options.aws ??
+    (await startLocalAws({
+      maxReceiveCount: options.maxReceiveCount ?? 5,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+    }));
   const outcomes = new Map<string, RecordOutcome>();
   const history: RecordOutcome[] = [];
-  const observer = {
+  const telemetry = options.telemetry?.observer;
+  const observer: WorkerObserver = {
     recordDone(outcome: RecordOutcome) {
       outcomes.set(outcome.messageId, outcome);
       history.push(outcome);
+      telemetry?.recordDone(outcome);
     },
+    recordFailure: (error) => telemetry?.recordFailure?.(error),
+    flush: () => telemetry?.flush?.(),
   };
   const lanes = options.runnerConcurrency ?? 1;
   const clients: ServiceTitanHttp[] = [];
@@ -69,6 +87,8 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       settings: options.serviceTitan,
       // The tenant's budget is shared by every container.
       maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / lanes)),
+      ...(options.serviceTitanTimeoutMs ? { timeoutMs: options.serviceTitanTimeoutMs } : {}),
+      ...(options.telemetry?.onServiceTitanCall ? { onCall: options.telemetry.onServiceTitanCall } : {}),
     });
     clients.push(http);
     return createWorkerDependencies({
@@ -85,9 +105,13 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     });
   });
 
+  let crashNext = false;
   return {
     aws,
     containers,
+    crashAfterNextInvocation() {
+      crashNext = true;
+    },
     outcomes,
     history,
     async send(bodies) {
@@ -109,17 +133,24 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     async runUntilDrained(run = {}) {
       // Each lane is one "container": its own handler over its own dependencies.
       const runners = containers.map((deps) => {
-        const handler = createOrderSyncHandler(async () => deps) as (
+        const realHandler = createOrderSyncHandler(async () => deps) as (
           event: SQSEvent,
           context: Context,
         ) => Promise<SQSBatchResponse>;
+        const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+          const response = await realHandler(event, context);
+          if (!crashNext) return response;
+          crashNext = false;
+          return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+        };
         return startEventSourceRunner({
           sqs: aws.sqs,
           queueUrl: aws.queueUrl,
           queueArn: aws.queueArn,
           handler,
           batchSize: options.batchSize ?? 10,
-          functionTimeoutMs: options.functionTimeoutMs ?? 120_000,
+          // Lambda requires the queue's visibility timeout to be at least the function timeout.
+          functionTimeoutMs: options.functionTimeoutMs ?? aws.visibilityTimeoutSeconds * 1000,
           waitTimeSeconds: 1,
           ...(run.deadlineMs ? { deadlineMs: run.deadlineMs } : {}),
           onBatch: () => run.onProgress?.(countFinished(outcomes)),
@@ -139,7 +170,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     },
     serviceTitanCalls: () => clients.reduce((sum, c) => sum + c.stats.calls, 0),
     async stop() {
-      await aws.stop();
+      if (ownsAws) await aws.stop();
     },
   };
 }

@@ -51,7 +51,9 @@ async function main(): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const config = loadSyncConfigFile(values.config ?? process.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"));
+  const config = loadSyncConfigFile(
+    values.config ?? process.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"),
+  );
   const bodies = readOrderBodies(values.orders ?? resolve(examplesDir, "orders.json"));
   const say = (line: string) => {
     if (!values.json) process.stderr.write(`${line}\n`);
@@ -65,7 +67,7 @@ async function main(): Promise<number> {
     const session = await startLocalSession({
       config,
       serviceTitan: settings,
-      visibilityTimeoutSeconds: 2,
+      visibilityTimeoutSeconds: 30,
       retryBackoff: { baseSeconds: 1, maxSeconds: 4 },
     });
     try {
@@ -129,14 +131,20 @@ async function dryRun(bodies: readonly string[], config: SyncConfig, settings: S
   for (const [index, body] of bodies.entries()) {
     try {
       const order = parseOrderMessage(body);
-      plans.push({ index: index + 1, orderKey: `${order.store}:${order.orderId}`, plan: await planOrder(order, { http, config, references }) });
+      plans.push({
+        index: index + 1,
+        orderKey: `${order.store}:${order.orderId}`,
+        plan: await planOrder(order, { http, config, references }),
+      });
     } catch (error) {
       if (!(error instanceof SyncError)) throw error;
       plans.push({ index: index + 1, orderKey: null, error: error.toSummary() });
     }
   }
   if (json) {
-    process.stdout.write(`${JSON.stringify({ dryRun: true, orders: plans, serviceTitanCalls: http.stats.calls }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ dryRun: true, orders: plans, serviceTitanCalls: http.stats.calls }, null, 2)}\n`,
+    );
   } else {
     for (const entry of plans) {
       if ("error" in entry) {
@@ -144,10 +152,17 @@ async function dryRun(bodies: readonly string[], config: SyncConfig, settings: S
         continue;
       }
       const p = entry.plan;
-      const customer = p.customer.action === "reuse" ? `reuse customer ${p.customer.id} (${p.customer.matchedBy})` : `${p.customer.action} customer`;
+      const customer =
+        p.customer.action === "reuse"
+          ? `reuse customer ${p.customer.id} (${p.customer.matchedBy})`
+          : `${p.customer.action} customer`;
       const location = p.location.action === "reuse" ? `reuse location ${p.location.id}` : "create location";
-      const items = p.items.map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`).join(", ");
-      process.stdout.write(`#${entry.index} ${entry.orderKey}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice lines\n`);
+      const items = p.items
+        .map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`)
+        .join(", ");
+      process.stdout.write(
+        `#${entry.index} ${entry.orderKey}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice lines\n`,
+      );
     }
     process.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);
   }

@@ -19,7 +19,11 @@ export interface OrderSummary {
   detail: string | null;
 }
 
-export function summarize(messageIds: readonly string[], outcomes: ReadonlyMap<string, RecordOutcome>, drained: boolean): OrderSummary[] {
+export function summarize(
+  messageIds: readonly string[],
+  outcomes: ReadonlyMap<string, RecordOutcome>,
+  drained: boolean,
+): OrderSummary[] {
   return messageIds.map((id, index) => {
     const outcome = outcomes.get(id);
     const progress = outcome?.progress;

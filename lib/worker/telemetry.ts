@@ -1,0 +1,54 @@
+/**
+ * What the worker tells operators: one structured log line per record outcome (order key, status,
+ * ServiceTitan ids, matched-by, the error's reason, field paths and ServiceTitan traceId — never
+ * personal data: the logger redacts every item) and EMF metrics flushed once per invocation.
+ */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { SyncMetrics } from "../observability/metrics.ts";
+import { type RecordOutcome, RecordStatus, type WorkerObserver } from "./process-batch.ts";
+
+export function createTelemetryObserver(logger: Logger, metrics: SyncMetrics): WorkerObserver {
+  return {
+    recordDone(outcome: RecordOutcome) {
+      const { progress, error } = outcome;
+      const fields = {
+        messageId: outcome.messageId,
+        ...(outcome.orderKey ? { orderKey: outcome.orderKey } : {}),
+        status: outcome.status,
+        ...(progress
+          ? {
+              matchedBy: progress.matchedBy,
+              customerId: progress.customerId,
+              locationId: progress.locationId,
+              jobId: progress.jobId,
+              invoiceId: progress.invoiceId,
+            }
+          : {}),
+        ...(error ? { error } : {}),
+      };
+      switch (outcome.status) {
+        case RecordStatus.Synced:
+          metrics.recordOrderSynced();
+          if (progress?.matchedBy) metrics.recordMatchedBy(progress.matchedBy);
+          logger.info("Order synced", fields);
+          break;
+        case RecordStatus.Duplicate:
+          metrics.recordDuplicate();
+          logger.info("Order already synced; duplicate delivery skipped", fields);
+          break;
+        case RecordStatus.DeadLettered:
+          logger.error("Order failed permanently; sent to the DLQ", fields);
+          break;
+        case RecordStatus.Retry:
+          logger.warn("Order failed; SQS will redeliver it", fields);
+          break;
+      }
+    },
+    recordFailure(error) {
+      metrics.recordFailure(error);
+    },
+    flush() {
+      metrics.flush();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * A whole local world for integration tests: the contract-checked ServiceTitan sandbox, fauxqs,
+ * dynalite, the real order-sync handler and the event-source runner — everything over loopback HTTP.
+ */
+import { resolve } from "node:path";
+import { loadSyncConfigFile } from "../../lib/config/parse-config.ts";
+import type { SyncConfig } from "../../lib/config/schema.ts";
+import { createLogger, memorySink } from "../../lib/observability/logger.ts";
+import { noopSyncMetrics } from "../../lib/observability/metrics.ts";
+import { createServiceTitanClient } from "../../lib/servicetitan/client.ts";
+import type { ServiceTitanHttp } from "../../lib/servicetitan/types.ts";
+import type { RecordOutcome } from "../../lib/worker/process-batch.ts";
+import { createTelemetryObserver } from "../../lib/worker/telemetry.ts";
+import type { RunnerStats } from "../../local/runner.ts";
+import { type LocalSession, type LocalSessionOptions, startLocalSession } from "../../local/session.ts";
+import type { SandboxOptions } from "../../sandbox/types.ts";
+import { startTestSandbox, type TestSandbox } from "./sandbox.ts";
+
+export const repoRoot = resolve(import.meta.dirname, "../..");
+
+export function exampleConfig(): SyncConfig {
+  return loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
+}
+
+/**
+ * Personal values found in message bodies sent by any world in this process; every line the worker
+ * logs is scanned for them when the world stops ("no personal data in logs").
+ */
+function personalValues(body: string): string[] {
+  try {
+    const event = JSON.parse(body) as Record<string, unknown>;
+    const customer = (event.customer ?? {}) as Record<string, unknown>;
+    const addresses = [event.billingAddress, event.serviceAddress] as (Record<string, unknown> | undefined)[];
+    const values = [
+      customer.email,
+      customer.firstName,
+      customer.lastName,
+      customer.company,
+      customer.phone,
+      typeof customer.phone === "string" ? customer.phone.replace(/\D/g, "").slice(-10) : undefined,
+      ...addresses.map((a) => a?.street),
+    ];
+    // Short values ("Al") would match innocent words; the fixtures' values are long and distinctive.
+    return values.filter((v): v is string => typeof v === "string" && v.trim().length >= 5).map((v) => v.trim());
+  } catch {
+    return [];
+  }
+}
+
+export interface World {
+  sandbox: TestSandbox;
+  session: LocalSession;
+  config: SyncConfig;
+  /** A separate client for Prepare steps (seeding through the API) and assertions. */
+  http: ServiceTitanHttp;
+  /** Sends the bodies, runs the worker until the queue is drained, returns each message's final outcome. */
+  sync(bodies: readonly (string | object)[]): Promise<RecordOutcome[]>;
+  /** The runners' figures for the last `sync` (e.g. `handlerErrors`: invocations that failed whole). */
+  lastRun: RunnerStats | undefined;
+  /** Every line the worker logged (JSON, after redaction). */
+  logLines: string[];
+  /** Throws if any logged line contains a personal value from a body this world sent. */
+  assertNoPersonalDataLogged(): void;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(
+  options: {
+    config?: SyncConfig;
+    sandbox?: SandboxOptions;
+    session?: Partial<Omit<LocalSessionOptions, "config" | "serviceTitan">>;
+  } = {},
+): Promise<World> {
+  const config = options.config ?? exampleConfig();
+  const sandbox = await startTestSandbox(options.sandbox);
+  const serviceTitan = {
+    apiUrl: sandbox.apiUrl,
+    authUrl: sandbox.authUrl,
+    tenantId: sandbox.tenantId,
+    ...sandbox.credentials,
+  };
+  const logs = memorySink();
+  const logger = createLogger({ level: "DEBUG", sink: logs.sink });
+  const session = await startLocalSession({
+    config,
+    serviceTitan,
+    telemetry: {
+      observer: createTelemetryObserver(logger, noopSyncMetrics),
+      onServiceTitanCall: (call) => logger.debug("ServiceTitan call", { ...call }),
+    },
+    visibilityTimeoutSeconds: 10,
+    retryBackoff: { baseSeconds: 1, maxSeconds: 2 },
+    ...options.session,
+  });
+  const http = createServiceTitanClient({ settings: serviceTitan, maxCallsPerSecond: 20 });
+  const sentValues = new Set<string>();
+  const assertNoPersonalDataLogged = () => {
+    const leaks = logs.lines.flatMap((line) =>
+      [...sentValues].filter((value) => line.toLowerCase().includes(value.toLowerCase())).map(() => line),
+    );
+    if (leaks.length > 0) throw new Error(`${leaks.length} log line(s) contain personal data from the orders sent`);
+  };
+  const world: World = {
+    lastRun: undefined,
+    sandbox,
+    session,
+    config,
+    http,
+    logLines: logs.lines,
+    assertNoPersonalDataLogged,
+    async sync(bodies) {
+      const texts = bodies.map((b) => (typeof b === "string" ? b : JSON.stringify(b)));
+      for (const text of texts) for (const value of personalValues(text)) sentValues.add(value);
+      const ids = await session.send(texts);
+      world.lastRun = await session.runUntilDrained({ deadlineMs: 120_000 });
+      return ids.map((id) => {
+        const outcome = session.outcomes.get(id);
+        if (!outcome) throw new Error(`message ${id} was never processed`);
+        return outcome;
+      });
+    },
+    async stop() {
+      await session.stop();
+      await sandbox.stop();
+      assertNoPersonalDataLogged();
+    },
+  };
+  return world;
+}
