@@ -1,0 +1,16 @@
+/**
+ * Deterministic RNG (mulberry32) so `probability` faults fire in the same pattern on every run:
+ * a flaky-looking sandbox must still give reproducible test failures.
+ */
+export type Rng = () => number;
+
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

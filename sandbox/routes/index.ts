@@ -1,0 +1,19 @@
+/** Every operation the sandbox serves, in match order (literal paths before parameterised ones). */
+import type { Route } from "../router.ts";
+import { accountingRoutes } from "./accounting.ts";
+import { contactRoutes } from "./crm-contacts.ts";
+import { customerRoutes } from "./crm-customers.ts";
+import { locationRoutes } from "./crm-locations.ts";
+import { jpmRoutes } from "./jpm.ts";
+import { pricebookRoutes } from "./pricebook.ts";
+import { settingsRoutes } from "./settings.ts";
+
+export const routes: readonly Route[] = [
+  ...customerRoutes,
+  ...locationRoutes,
+  ...contactRoutes,
+  ...pricebookRoutes,
+  ...jpmRoutes,
+  ...accountingRoutes,
+  ...settingsRoutes,
+];

@@ -1,0 +1,420 @@
+/**
+ * The sandbox's in-memory ServiceTitan tenant. Records keep everything the responses need,
+ * including externalData of every application GUID (responses project it down to the GUID the
+ * caller passes, as ServiceTitan scopes externalData per `applicationGuid`). Tests may read and
+ * mutate these maps directly; ids handed out at runtime come from `allocateId`.
+ */
+
+export const ContactType = { Phone: "Phone", Email: "Email", Fax: "Fax", MobilePhone: "MobilePhone" } as const;
+export type ContactType = (typeof ContactType)[keyof typeof ContactType];
+export const contactTypes = Object.values(ContactType);
+
+export type CustomerType = "Residential" | "Commercial";
+export type SkuKind = "material" | "equipment" | "service";
+export type InvoiceItemType = "Service" | "Material" | "Equipment" | "PriceModifier" | "Unspecified";
+
+export interface Address {
+  street: string;
+  unit: string | null;
+  city: string;
+  state: string;
+  zip: string;
+  country: string;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** One externalData pair, remembered with the application GUID that wrote it. */
+export interface ExternalDataEntry {
+  applicationGuid: string;
+  key: string;
+  value: string;
+}
+
+export interface CustomFieldValue {
+  typeId: number;
+  name: string | null;
+  value: string | null;
+}
+
+export interface CustomerRecord {
+  id: number;
+  active: boolean;
+  name: string;
+  type: CustomerType;
+  address: Address;
+  customFields: CustomFieldValue[];
+  balance: number;
+  taxExempt: boolean;
+  tagTypeIds: number[];
+  doNotMail: boolean;
+  doNotService: boolean;
+  nationalAccount: boolean;
+  createdOn: string;
+  createdById: number;
+  modifiedOn: string;
+  mergedToId: number | null;
+  paymentTermId: number | null;
+  creditLimit: number | null;
+  creditLimitBalance: number | null;
+  externalData: ExternalDataEntry[];
+}
+
+export interface LocationRecord {
+  id: number;
+  customerId: number;
+  active: boolean;
+  name: string;
+  address: Address;
+  customFields: CustomFieldValue[];
+  createdOn: string;
+  createdById: number;
+  modifiedOn: string;
+  mergedToId: number | null;
+  zoneId: number | null;
+  taxZoneId: number | null;
+  taxExempt: boolean;
+  tagTypeIds: number[];
+  externalData: ExternalDataEntry[];
+}
+
+/** A contact of the legacy per-customer / per-location model (int64 ids). */
+export interface LegacyContactRecord {
+  id: number;
+  /** Set for customer contacts. */
+  customerId?: number;
+  /** Set for location contacts. */
+  locationId?: number;
+  type: ContactType;
+  value: string;
+  memo: string | null;
+  doNotText: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** Tenant-wide contact of the newer contacts model (GUID ids). */
+export interface ContactRecord {
+  id: string;
+  referenceId: string | null;
+  name: string | null;
+  title: string | null;
+  isArchived: boolean;
+  createdOn: string;
+  createdBy: number;
+  modifiedOn: string;
+  modifiedBy: number;
+}
+
+export interface ContactMethodRecord {
+  id: string;
+  contactId: string;
+  referenceId: string | null;
+  type: ContactType;
+  value: string;
+  memo: string | null;
+  createdOn: string;
+  createdBy: number;
+  modifiedOn: string;
+  modifiedBy: number;
+}
+
+export interface ContactRelationshipRecord {
+  id: string;
+  contactId: string;
+  relatedEntityId: number;
+  typeName: "Customer" | "Location" | "Booking";
+  typeSlug: "customer" | "location" | "booking";
+  createdOn: string;
+  createdBy: number;
+}
+
+/** A pricebook item; materials, equipment and services share one id space (they are all SKUs). */
+export interface SkuRecord {
+  kind: SkuKind;
+  id: number;
+  code: string;
+  displayName: string | null;
+  description: string;
+  price: number;
+  memberPrice: number;
+  addOnPrice: number;
+  addOnMemberPrice: number;
+  cost: number;
+  active: boolean;
+  hours: number;
+  bonus: number;
+  commissionBonus: number;
+  paysCommission: boolean;
+  taxable: boolean | null;
+  account: string | null;
+  costOfSaleAccount: string | null;
+  assetAccount: string | null;
+  unitOfMeasure: string | null;
+  isInventory: boolean;
+  categories: number[];
+  businessUnitId: number | null;
+  externalData: ExternalDataEntry[];
+  createdOn: string;
+  createdById: number;
+  modifiedOn: string;
+  /** Materials. */
+  deductAsJobCost: boolean;
+  chargeableByDefault: boolean;
+  isOtherDirectCost: boolean;
+  /** Equipment. */
+  manufacturer: string | null;
+  model: string | null;
+  /** Services. */
+  isLabor: boolean | null;
+}
+
+export interface JobRecord {
+  id: number;
+  jobNumber: string;
+  projectId: number | null;
+  customerId: number;
+  locationId: number;
+  jobStatus: "Scheduled" | "Dispatched" | "InProgress" | "Hold" | "Completed" | "Canceled";
+  completedOn: string | null;
+  businessUnitId: number;
+  jobTypeId: number;
+  priority: string;
+  campaignId: number;
+  appointmentIds: number[];
+  jobGeneratedLeadSource: { jobId: number | null; employeeId: number | null } | null;
+  noCharge: boolean;
+  notificationsEnabled: boolean;
+  createdOn: string;
+  createdById: number;
+  modifiedOn: string;
+  tagTypeIds: number[];
+  partnerLeadCallId: number | null;
+  bookingId: number | null;
+  soldById: number | null;
+  customerPo: string;
+  invoiceId: number;
+  summary: string | null;
+  customFields: { typeId: number; name: string; value: string }[];
+  externalData: ExternalDataEntry[];
+}
+
+export interface AppointmentRecord {
+  id: number;
+  jobId: number;
+  appointmentNumber: string;
+  start: string;
+  end: string;
+  arrivalWindowStart: string | null;
+  arrivalWindowEnd: string | null;
+  technicianIds: number[];
+  status: "Scheduled" | "Dispatched" | "Working" | "Hold" | "Done" | "Canceled";
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface InvoiceItemRecord {
+  id: number;
+  skuId: number;
+  /** The SKU's code (ServiceTitan's `skuName`). */
+  skuName: string;
+  displayName: string | null;
+  type: InvoiceItemType;
+  description: string;
+  quantity: number;
+  /** Unit price in integer cents (ServiceTitan's `unitPrice` / item `price`). */
+  unitPriceCents: number;
+  /** Unit cost in integer cents. */
+  costCents: number;
+  technicianId: number | null;
+  addOn: boolean;
+  taxable: boolean;
+  inventory: boolean;
+  isChargeable: boolean;
+  order: number;
+  installedOn: string | null;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface InvoiceRecord {
+  id: number;
+  jobId: number | null;
+  referenceNumber: string;
+  customerId: number;
+  locationId: number;
+  businessUnitId: number;
+  invoiceDate: string;
+  dueDate: string | null;
+  summary: string | null;
+  syncStatus: "Pending" | "Posted" | "Exported";
+  reviewStatus: "NeedsReview" | "OnHold" | "Reviewed" | "PendingApproval" | "Rejected" | "ReadyForBilling" | "Invoiced";
+  sentStatus: "NotSent" | "Sent" | "Opened";
+  active: boolean;
+  /** Sales tax in integer cents (the sandbox never computes tax; tests may set it). */
+  salesTaxCents: number;
+  items: InvoiceItemRecord[];
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface TagTypeRecord {
+  id: number;
+  name: string;
+  code: string;
+  color: string;
+  importance: "Medium" | "High" | null;
+  isConversionOpportunity: boolean;
+  active: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface BusinessUnitRecord {
+  id: number;
+  name: string;
+  officialName: string | null;
+  active: boolean;
+  currency: string | null;
+  tagTypeIds: number[];
+  externalData: ExternalDataEntry[];
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface JobTypeRecord {
+  id: number;
+  name: string;
+  businessUnitIds: number[];
+  tagTypeIds: number[];
+  priority: string;
+  /** Seconds. */
+  duration: number;
+  summary: string;
+  class: string;
+  noCharge: boolean;
+  active: boolean;
+  externalData: ExternalDataEntry[];
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface CampaignRecord {
+  id: number;
+  name: string;
+  active: boolean;
+  isDefaultCampaign: boolean | null;
+  campaignPhoneNumbers: string[];
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface TechnicianRecord {
+  id: number;
+  userId: number;
+  name: string;
+  businessUnitId: number | null;
+  email: string | null;
+  phoneNumber: string | null;
+  active: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface ArrivalWindowRecord {
+  id: number;
+  /** Time of day as a .NET TimeSpan string ("08:00:00"), the spec's `format: duration`. */
+  start: string;
+  /** Length as a .NET TimeSpan string ("04:00:00"). */
+  duration: string;
+  businessUnitIds: number[];
+  active: boolean;
+  createdOn: string;
+}
+
+export interface IssuedToken {
+  clientId: string;
+  /** Epoch ms; a token is refused from this instant on (tests may set it to the past). */
+  expiresAt: number;
+}
+
+export interface SandboxState {
+  tenantId: number;
+  /** User id stamped on `createdById`/`createdBy` of records the API creates. */
+  apiUserId: number;
+  /** Last id handed out by `allocateId` (all entities share one counter, so ids never collide). */
+  lastId: number;
+  tokens: Map<string, IssuedToken>;
+  customers: Map<number, CustomerRecord>;
+  locations: Map<number, LocationRecord>;
+  customerContacts: Map<number, LegacyContactRecord>;
+  locationContacts: Map<number, LegacyContactRecord>;
+  contacts: Map<string, ContactRecord>;
+  contactMethods: Map<string, ContactMethodRecord>;
+  contactRelationships: Map<string, ContactRelationshipRecord>;
+  /** Customer id → the contacts-model contact mirroring that customer's legacy contacts. */
+  customerContactIds: Map<number, string>;
+  materials: Map<number, SkuRecord>;
+  equipment: Map<number, SkuRecord>;
+  services: Map<number, SkuRecord>;
+  jobs: Map<number, JobRecord>;
+  appointments: Map<number, AppointmentRecord>;
+  invoices: Map<number, InvoiceRecord>;
+  tagTypes: Map<number, TagTypeRecord>;
+  businessUnits: Map<number, BusinessUnitRecord>;
+  jobTypes: Map<number, JobTypeRecord>;
+  campaigns: Map<number, CampaignRecord>;
+  technicians: Map<number, TechnicianRecord>;
+  arrivalWindows: Map<number, ArrivalWindowRecord>;
+}
+
+/** Runtime ids start above every seeded id (and never below this floor). */
+export const runtimeIdFloor = 100_000;
+
+export function emptyState(tenantId: number, apiUserId: number): SandboxState {
+  return {
+    tenantId,
+    apiUserId,
+    lastId: runtimeIdFloor,
+    tokens: new Map(),
+    customers: new Map(),
+    locations: new Map(),
+    customerContacts: new Map(),
+    locationContacts: new Map(),
+    contacts: new Map(),
+    contactMethods: new Map(),
+    contactRelationships: new Map(),
+    customerContactIds: new Map(),
+    materials: new Map(),
+    equipment: new Map(),
+    services: new Map(),
+    jobs: new Map(),
+    appointments: new Map(),
+    invoices: new Map(),
+    tagTypes: new Map(),
+    businessUnits: new Map(),
+    jobTypes: new Map(),
+    campaigns: new Map(),
+    technicians: new Map(),
+    arrivalWindows: new Map(),
+  };
+}
+
+export function allocateId(state: SandboxState): number {
+  state.lastId += 1;
+  return state.lastId;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export function skuMap(state: SandboxState, kind: SkuKind): Map<number, SkuRecord> {
+  if (kind === "material") return state.materials;
+  if (kind === "equipment") return state.equipment;
+  return state.services;
+}
+
+export function findSku(state: SandboxState, id: number): SkuRecord | undefined {
+  return state.materials.get(id) ?? state.equipment.get(id) ?? state.services.get(id);
+}
