@@ -157,16 +157,20 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
         });
       });
       const stats = await Promise.all(runners.map((r) => r.done));
-      return stats.reduce((sum, s) => ({
-        ...sum,
-        batches: sum.batches + s.batches,
-        invocations: sum.invocations + s.invocations,
-        received: sum.received + s.received,
-        deleted: sum.deleted + s.deleted,
-        reportedFailures: sum.reportedFailures + s.reportedFailures,
-        handlerErrors: sum.handlerErrors + s.handlerErrors,
-        released: sum.released + s.released,
-      }));
+      const [first, ...rest] = stats as [RunnerStats, ...RunnerStats[]];
+      const total = { ...first };
+      for (const s of rest) {
+        total.batches += s.batches;
+        total.invocations += s.invocations;
+        total.received += s.received;
+        total.deleted += s.deleted;
+        total.reportedFailures += s.reportedFailures;
+        total.handlerErrors += s.handlerErrors;
+        total.released += s.released;
+        // Drained only if every lane saw the queue drained.
+        if (s.stoppedBy !== "drained") total.stoppedBy = s.stoppedBy;
+      }
+      return total;
     },
     serviceTitanCalls: () => clients.reduce((sum, c) => sum + c.stats.calls, 0),
     async stop() {

@@ -136,7 +136,12 @@ describe("resent and concurrent orders", () => {
   it("rejects an order resent with changed content as a conflict and changes nothing in ServiceTitan", async () => {
     // Prepare
     const original = buildOrderEvent({
-      customer: { firstName: "Cora", lastName: "Conflict", email: "cora.conflict@example.com", phone: "555-010-0182" },
+      customer: {
+        firstName: "Cora",
+        lastName: "Contentchange",
+        email: "cora.contentchange@example.com",
+        phone: "555-010-0182",
+      },
     });
     const [first] = await world.sync([original]);
     const before = snapshotState(world.sandbox.state);
@@ -164,8 +169,8 @@ describe("resent and concurrent orders", () => {
     // Prepare
     const person = {
       firstName: "Cal",
-      lastName: "Concurrent",
-      email: "cal.concurrent@example.com",
+      lastName: "Samecustomer",
+      email: "cal.samecustomer@example.com",
       phone: "555-010-0183",
     };
     const orders = Array.from({ length: 8 }, () => buildOrderEvent({ customer: person }));
@@ -175,7 +180,7 @@ describe("resent and concurrent orders", () => {
 
     // Assess
     expect(outcomes.map((o) => o.status)).toEqual(Array(8).fill("synced"));
-    const customers = [...world.sandbox.state.customers.values()].filter((c) => c.name === "Cal Concurrent");
+    const customers = [...world.sandbox.state.customers.values()].filter((c) => c.name === "Cal Samecustomer");
     expect(customers).toHaveLength(1);
     const jobs = [...world.sandbox.state.jobs.values()].filter((j) => j.customerId === customers[0]?.id);
     expect(jobs).toHaveLength(8);

@@ -26,22 +26,27 @@ export function exampleConfig(): SyncConfig {
  * Personal values found in message bodies sent by any world in this process; every line the worker
  * logs is scanned for them when the world stops ("no personal data in logs").
  */
-function personalValues(body: string): string[] {
+function personalValues(body: string): [value: string, field: string][] {
   try {
     const event = JSON.parse(body) as Record<string, unknown>;
     const customer = (event.customer ?? {}) as Record<string, unknown>;
     const addresses = [event.billingAddress, event.serviceAddress] as (Record<string, unknown> | undefined)[];
-    const values = [
-      customer.email,
-      customer.firstName,
-      customer.lastName,
-      customer.company,
-      customer.phone,
-      typeof customer.phone === "string" ? customer.phone.replace(/\D/g, "").slice(-10) : undefined,
-      ...addresses.map((a) => a?.street),
+    const values: [unknown, string][] = [
+      [customer.email, "customer.email"],
+      [customer.firstName, "customer.firstName"],
+      [customer.lastName, "customer.lastName"],
+      [customer.company, "customer.company"],
+      [customer.phone, "customer.phone"],
+      [typeof customer.phone === "string" ? customer.phone.replace(/\D/g, "").slice(-10) : undefined, "phone digits"],
+      ...addresses.map((a, i): [unknown, string] => [
+        a?.street,
+        i === 0 ? "billingAddress.street" : "serviceAddress.street",
+      ]),
     ];
     // Short values ("Al") would match innocent words; the fixtures' values are long and distinctive.
-    return values.filter((v): v is string => typeof v === "string" && v.trim().length >= 5).map((v) => v.trim());
+    return values
+      .filter((entry): entry is [string, string] => typeof entry[0] === "string" && entry[0].trim().length >= 5)
+      .map(([value, field]) => [value.trim(), field]);
   } catch {
     return [];
   }
@@ -93,12 +98,17 @@ export async function startWorld(
     ...options.session,
   });
   const http = createServiceTitanClient({ settings: serviceTitan, maxCallsPerSecond: 20 });
-  const sentValues = new Set<string>();
+  const sentValues = new Map<string, string>();
   const assertNoPersonalDataLogged = () => {
-    const leaks = logs.lines.flatMap((line) =>
-      [...sentValues].filter((value) => line.toLowerCase().includes(value.toLowerCase())).map(() => line),
+    const leaks = logs.lines.flatMap((line, index) =>
+      [...sentValues]
+        .filter(([value]) => line.toLowerCase().includes(value.toLowerCase()))
+        .map(([, field]) => `line ${index + 1}: ${field}`),
     );
-    if (leaks.length > 0) throw new Error(`${leaks.length} log line(s) contain personal data from the orders sent`);
+    if (leaks.length > 0) {
+      // Names the field and line, never the value itself.
+      throw new Error(`Log lines contain personal data from the orders sent: ${leaks.slice(0, 10).join("; ")}`);
+    }
   };
   const world: World = {
     lastRun: undefined,
@@ -110,7 +120,7 @@ export async function startWorld(
     assertNoPersonalDataLogged,
     async sync(bodies) {
       const texts = bodies.map((b) => (typeof b === "string" ? b : JSON.stringify(b)));
-      for (const text of texts) for (const value of personalValues(text)) sentValues.add(value);
+      for (const text of texts) for (const [value, field] of personalValues(text)) sentValues.set(value, field);
       const ids = await session.send(texts);
       world.lastRun = await session.runUntilDrained({ deadlineMs: 120_000 });
       return ids.map((id) => {
