@@ -29,15 +29,28 @@ ST_AUTH_URL, default: the integration environment, are used for real).
 Options:
   --orders <file>   orders to send: a JSON array of order events, or JSON lines (default: bundled examples)
   --config <file>   mapping config (default: $SYNC_CONFIG_FILE, else local/examples/config.json)
-  --json            print the summary as one JSON document
+  --json            print the summary as one JSON document (use \`npm start --silent -- --json\`
+                    so npm's own banner doesn't precede it)
   --dry-run         match and plan each order without writing to ServiceTitan
   --help            show this help
 `;
 
 const examplesDir = resolve(import.meta.dirname, "examples");
 
-async function main(): Promise<number> {
+// The pinned AWS SDK warns on every run that its 2027 releases need Node 22 (stack.md); noise in a CLI.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+export interface StartIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Tests pass a (contract-checked) sandbox here to assert on its state; otherwise one is started. */
+  serviceTitan?: ServiceTitanSettings;
+}
+
+export async function runStart(argv: readonly string[], io: StartIo): Promise<number> {
   const { values } = parseArgs({
+    args: [...argv],
     options: {
       orders: { type: "string" },
       config: { type: "string" },
@@ -48,21 +61,25 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(usage);
+    io.stdout.write(usage);
     return 0;
   }
-  const config = loadSyncConfigFile(
-    values.config ?? process.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"),
-  );
+  const config = loadSyncConfigFile(values.config ?? io.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"));
   const bodies = readOrderBodies(values.orders ?? resolve(examplesDir, "orders.json"));
   const say = (line: string) => {
-    if (!values.json) process.stderr.write(`${line}\n`);
+    if (!values.json) io.stderr.write(`${line}\n`);
   };
 
-  const { settings, stop: stopServiceTitan, where } = await connectServiceTitan();
+  const {
+    settings,
+    stop: stopServiceTitan,
+    where,
+  } = io.serviceTitan
+    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl }
+    : await connectServiceTitan(io.env);
   say(`ServiceTitan: ${where}`);
   try {
-    if (values["dry-run"]) return await dryRun(bodies, config, settings, values.json);
+    if (values["dry-run"]) return await dryRun(bodies, config, settings, values.json, io);
 
     const session = await startLocalSession({
       config,
@@ -76,19 +93,19 @@ async function main(): Promise<number> {
       const stats = await session.runUntilDrained({
         deadlineMs: 15 * 60_000,
         onProgress: (done) => {
-          if (!values.json && process.stderr.isTTY) process.stderr.write(`\rprocessed ${done}/${bodies.length}`);
+          if (!values.json && io.stderr.isTTY) io.stderr.write(`\rprocessed ${done}/${bodies.length}`);
         },
       });
-      if (!values.json && process.stderr.isTTY) process.stderr.write("\n");
+      if (!values.json && io.stderr.isTTY) io.stderr.write("\n");
       const drained = stats.stoppedBy === "drained";
       const rows = summarize(messageIds, session.outcomes, drained);
       const calls = session.serviceTitanCalls();
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ orders: rows, serviceTitanCalls: calls, drained }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ orders: rows, serviceTitanCalls: calls, drained }, null, 2)}\n`);
       } else {
-        process.stdout.write(`${renderSummaryTable(rows)}\n`);
+        io.stdout.write(`${renderSummaryTable(rows)}\n`);
         const count = (status: string) => rows.filter((r) => r.status === status).length;
-        process.stdout.write(
+        io.stdout.write(
           `${count("synced")} synced, ${count("duplicate")} duplicate, ${count("dlq")} in the DLQ, ${count("pending")} pending; ${calls} ServiceTitan calls\n`,
         );
       }
@@ -101,12 +118,11 @@ async function main(): Promise<number> {
   }
 }
 
-async function connectServiceTitan(): Promise<{
+async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
   settings: ServiceTitanSettings;
   stop: () => Promise<void>;
   where: string;
 }> {
-  const env = process.env;
   if (env.ST_CLIENT_ID && env.ST_CLIENT_SECRET && env.ST_APP_KEY && env.ST_TENANT_ID) {
     const settings = serviceTitanSettingsFromEnv(env);
     return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})` };
@@ -124,7 +140,13 @@ async function connectServiceTitan(): Promise<{
   };
 }
 
-async function dryRun(bodies: readonly string[], config: SyncConfig, settings: ServiceTitanSettings, json: boolean) {
+async function dryRun(
+  bodies: readonly string[],
+  config: SyncConfig,
+  settings: ServiceTitanSettings,
+  json: boolean,
+  io: StartIo,
+) {
   const http = createServiceTitanClient({ settings });
   const references = new ReferenceCheck(http, config);
   const plans = [];
@@ -142,13 +164,13 @@ async function dryRun(bodies: readonly string[], config: SyncConfig, settings: S
     }
   }
   if (json) {
-    process.stdout.write(
+    io.stdout.write(
       `${JSON.stringify({ dryRun: true, orders: plans, serviceTitanCalls: http.stats.calls }, null, 2)}\n`,
     );
   } else {
     for (const entry of plans) {
       if ("error" in entry) {
-        process.stdout.write(`#${entry.index} would go to the DLQ: ${entry.error?.reason} — ${entry.error?.message}\n`);
+        io.stdout.write(`#${entry.index} would go to the DLQ: ${entry.error?.reason} — ${entry.error?.message}\n`);
         continue;
       }
       const p = entry.plan;
@@ -160,21 +182,24 @@ async function dryRun(bodies: readonly string[], config: SyncConfig, settings: S
       const items = p.items
         .map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`)
         .join(", ");
-      process.stdout.write(
+      io.stdout.write(
         `#${entry.index} ${entry.orderKey}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice lines\n`,
       );
     }
-    process.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);
+    io.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);
   }
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename);
+if (isMain) {
+  runStart(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

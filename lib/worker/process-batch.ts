@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { orderKeyFromBody } from "../dlq/attributes.ts";
 import { sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
 import { backoffVisibility } from "../dlq/visibility.ts";
 import { type ErrorSummary, isPermanent, type SyncError, toSyncError } from "../errors.ts";
@@ -93,7 +94,9 @@ export async function processRecord(
   } catch (caught) {
     const error = toSyncError(caught);
     deps.observer?.recordFailure?.(error);
-    const base = { messageId: record.messageId, ...(orderKey ? { orderKey } : {}), error: error.toSummary() };
+    // An invalid body may still name its order (code-like store/orderId only): say which one failed.
+    const knownKey = orderKey ?? keyFromInvalidBody(record.body);
+    const base = { messageId: record.messageId, ...(knownKey ? { orderKey: knownKey } : {}), error: error.toSummary() };
     if (isPermanent(error)) {
       try {
         await sendToDeadLetterQueue({ sqs: deps.sqs, dlqUrl: deps.dlqUrl, record, error });
@@ -106,6 +109,11 @@ export async function processRecord(
     await backoffVisibility({ sqs: deps.sqs, queueUrl: deps.queueUrl, record, ...deps.retryBackoff });
     return { ...base, status: RecordStatus.Retry };
   }
+}
+
+function keyFromInvalidBody(body: string): string | undefined {
+  const key = orderKeyFromBody(body);
+  return key ? orderKeyToString(key) : undefined;
 }
 
 async function forEachConcurrently<T>(

@@ -1,0 +1,151 @@
+/**
+ * Issue 7: `npm start` on this machine — the bundled examples end in their expected states, orders
+ * written by someone else (JSON lines, with a broken line) work with `--orders … --json`,
+ * `--dry-run` writes nothing to ServiceTitan, and a broken config names its bad key.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { runStart } from "../../local/start.ts";
+import { startTestSandbox, type TestSandbox } from "../support/sandbox.ts";
+import { effectCounts } from "../support/snapshot.ts";
+import { repoRoot } from "../support/world.ts";
+
+interface Captured {
+  out: string;
+  err: string;
+}
+
+async function start(argv: string[], sandbox?: TestSandbox): Promise<{ code: number } & Captured> {
+  const captured: Captured = { out: "", err: "" };
+  const code = await runStart(argv, {
+    stdout: { write: (text: string) => (captured.out += text) },
+    stderr: { write: (text: string) => (captured.err += text) },
+    env: {},
+    ...(sandbox
+      ? {
+          serviceTitan: {
+            apiUrl: sandbox.apiUrl,
+            authUrl: sandbox.authUrl,
+            tenantId: sandbox.tenantId,
+            ...sandbox.credentials,
+          },
+        }
+      : {}),
+  });
+  return { code, ...captured };
+}
+
+interface SummaryRow {
+  orderKey: string | null;
+  status: string;
+  matchedBy: string | null;
+  jobId: number | null;
+  lines: number | null;
+  reason: string | null;
+}
+
+describe("npm start", () => {
+  it("runs the bundled examples to their expected states (as a real process, with its own sandbox)", async () => {
+    // Act
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "local/start.ts", "--json"], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      timeout: 120_000,
+    });
+
+    // Assess
+    const summary = JSON.parse(stdout) as { orders: SummaryRow[]; drained: boolean };
+    expect(summary.drained).toBe(true);
+    expect(summary.orders.map((o) => [o.orderKey, o.status, o.matchedBy ?? o.reason])).toEqual([
+      ["example-filters:EX-1001", "synced", "created"],
+      ["example-filters:EX-1002", "synced", "email"],
+      ["example-services:EX-1003", "synced", "phone"],
+      ["example-services:EX-1004", "synced", "created"],
+      ["example-filters:EX-1005", "synced", "name_address"],
+      ["example-filters:EX-1006", "dlq", "CONTRACT_VIOLATION"],
+      ["example-filters:EX-1001", "duplicate", "created"],
+    ]);
+    expect(summary.orders.every((o) => o.status === "dlq" || (o.jobId !== null && o.lines !== null))).toBe(true);
+  }, 150_000);
+
+  it("syncs orders written by someone else as JSON lines, a broken line included", async () => {
+    // Prepare
+    const sandbox = await startTestSandbox();
+    const dir = mkdtempSync(join(tmpdir(), "orders-"));
+    const file = join(dir, "orders.jsonl");
+    const order = (id: string, email: string) =>
+      JSON.stringify({
+        schemaVersion: 1,
+        orderId: id,
+        orderType: "product",
+        purchaseType: "one_time",
+        placedAt: "2026-11-22T10:00:00Z",
+        currency: "usd",
+        customer: { firstName: "Jo", lastName: "Otherwriter", email },
+        billingAddress: { street: "9 Foreign Format Ave.", city: "Springfield", state: "il", zip: "627041234" },
+        lines: [{ sku: "OTHER-1", name: "Something", quantity: 1.5, unitPrice: 7 }],
+      });
+    writeFileSync(
+      file,
+      [order("A-1", "jo.otherwriter@example.com"), "{not json", order("A-2", "jo.otherwriter@example.com"), ""].join(
+        "\n",
+      ),
+    );
+    try {
+      // Act
+      const { code, out } = await start(["--orders", file, "--json"], sandbox);
+
+      // Assess
+      expect(code).toBe(0);
+      const rows = (JSON.parse(out) as { orders: SummaryRow[] }).orders;
+      expect(rows.map((r) => [r.orderKey, r.status, r.matchedBy ?? r.reason])).toEqual([
+        ["default:A-1", "synced", "created"],
+        [null, "dlq", "INVALID_JSON"],
+        ["default:A-2", "synced", "email"],
+      ]);
+      const invoice = sandbox.state.invoices.get(sandbox.state.jobs.get(rows[0]?.jobId ?? -1)?.invoiceId ?? -1);
+      expect(invoice?.items.map((i) => [i.quantity, i.unitPriceCents])).toEqual([[1.5, 700]]);
+    } finally {
+      await sandbox.stop();
+      sandbox.assertContract();
+    }
+  }, 60_000);
+
+  it("--dry-run plans every order without writing to ServiceTitan", async () => {
+    // Prepare
+    const sandbox = await startTestSandbox();
+    const before = effectCounts(sandbox.state);
+    try {
+      // Act
+      const { code, out } = await start(["--dry-run", "--json"], sandbox);
+
+      // Assess
+      expect(code).toBe(0);
+      const plans = JSON.parse(out) as {
+        orders: { plan?: { customer: { action: string; matchedBy?: string } }; error?: { reason: string } }[];
+      };
+      expect(plans.orders.map((o) => o.plan?.customer.matchedBy ?? o.plan?.customer.action ?? o.error?.reason)).toEqual(
+        ["create", "email", "phone", "create", "name_address", "CONTRACT_VIOLATION", "create"],
+      );
+      expect(effectCounts(sandbox.state)).toEqual(before);
+      expect(sandbox.log.filter((e) => e.method !== "GET" && !e.path.endsWith("/connect/token"))).toEqual([]);
+    } finally {
+      await sandbox.stop();
+      sandbox.assertContract();
+    }
+  }, 60_000);
+
+  it("fails with the bad key's name when the config is broken", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "config-"));
+    const file = join(dir, "config.json");
+    writeFileSync(file, JSON.stringify({ tenantTimeZone: "Mars/Olympus", externalDataApplicationGuid: "nope" }));
+
+    // Act + Assess
+    await expect(start(["--config", file])).rejects.toThrow(/tenantTimeZone/);
+  });
+});
