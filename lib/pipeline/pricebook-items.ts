@@ -63,8 +63,10 @@ export async function resolvePricebookItems(
   order: Order,
   cache: PricebookCache,
   orderKey: string,
+  options: { known?: Readonly<Record<string, number>> } = {},
 ): Promise<Record<string, number>> {
-  const ids: Record<string, number> = {};
+  // Items an earlier attempt of this order resolved (recorded in the ledger) need no look-up.
+  const ids: Record<string, number> = { ...options.known };
   const firstLineBySku = new Map<string, { line: OrderLine; kind: ItemKind }>();
   for (const line of order.lines) {
     const kind = itemKindOf(config, order, line);
@@ -72,6 +74,7 @@ export async function resolvePricebookItems(
     if (!firstLineBySku.has(key)) firstLineBySku.set(key, { line, kind });
   }
   for (const [key, { line, kind }] of firstLineBySku) {
+    if (ids[key] !== undefined) continue;
     const cached = cache.get(kind, line.sku);
     if (cached !== undefined) {
       ids[key] = cached;

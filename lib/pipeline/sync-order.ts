@@ -134,28 +134,27 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const customerId = progress.customerId as number;
   const locationId = progress.locationId as number;
 
-  progress.pricebookItemIds = {
-    ...progress.pricebookItemIds,
-    ...(await resolvePricebookItems(http, config, order, deps.pricebookCache, orderKey)),
-  };
+  progress.pricebookItemIds = await resolvePricebookItems(http, config, order, deps.pricebookCache, orderKey, {
+    known: progress.pricebookItemIds,
+  });
 
-  let jobJustCreated = false;
+  let jobCreatedNow = false;
   if (progress.jobId === undefined || progress.invoiceId === undefined) {
+    const earlier = resumed ? await findOrderJob(http, config, orderKey) : undefined;
     const job =
-      (resumed ? await findOrderJob(http, config, orderKey) : undefined) ??
-      (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey));
+      earlier ?? (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey));
+    jobCreatedNow = earlier === undefined;
     progress.jobId = job.id;
     progress.invoiceId = job.invoiceId;
-    jobJustCreated = true;
     await deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress);
   }
   const invoiceId = progress.invoiceId as number;
 
   const lines = plannedLines(order, (line) => itemKindOf(config, order, line), progress.pricebookItemIds);
   if (!progress.invoiceVerified) {
-    // A job created by this very attempt has an invoice without our lines; anything else may have some.
-    const invoiceMayHaveOurLines = !(jobJustCreated && !resumed) || (progress.invoiceLinesAdded ?? 0) > 0;
-    const { added } = await addInvoiceLines(http, invoiceId, lines, { invoiceMayHaveOurLines });
+    // The invoice of a job this attempt created holds none of our lines; any other may hold some an
+    // interrupted attempt added, so it is read first.
+    const { added } = await addInvoiceLines(http, invoiceId, lines, { invoiceMayHaveOurLines: !jobCreatedNow });
     progress.invoiceLinesAdded = (progress.invoiceLinesAdded ?? 0) + added;
     await verifyInvoice(http, invoiceId, lines);
     progress.invoiceVerified = true;
