@@ -91,11 +91,21 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
   requireAll(refs.technicians, idsOf(technicians), "technician");
   requireAll(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window");
   requireAll(refs.tagTypes, idsOf(tagTypes), "tag type");
-  return {
-    arrivalWindows: new Map(
-      arrivalWindows.map((w) => [w.id, { startMinutes: w.startMinutes, durationMinutes: w.durationMinutes }]),
-    ),
-  };
+  const readableWindows = new Map<number, ArrivalWindowTimes>();
+  for (const w of arrivalWindows) {
+    if (w.startMinutes !== undefined && w.durationMinutes !== undefined) {
+      readableWindows.set(w.id, { startMinutes: w.startMinutes, durationMinutes: w.durationMinutes });
+    }
+  }
+  const unreadable = refs.arrivalWindows.find((ref) => !readableWindows.has(ref.id));
+  if (unreadable) {
+    throw new ConfigError(
+      ReasonCode.ConfigIdMissing,
+      unreadable.key,
+      `Config ${unreadable.key} names arrival window ${unreadable.id}, whose start or duration ServiceTitan returned in a form the worker can't read`,
+    );
+  }
+  return { arrivalWindows: readableWindows };
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/errors.ts";
+import { timeSpanToMinutes as durationToMinutes } from "../../lib/schedule/timespan.ts";
 import { backoffDelay, parseRetryAfter } from "../../lib/servicetitan/backoff.ts";
 import { ServiceTitanPageLimitError } from "../../lib/servicetitan/errors.ts";
 import { stDecimalToCents } from "../../lib/servicetitan/models/accounting.ts";
-import { durationToMinutes } from "../../lib/servicetitan/models/settings.ts";
 import { listAll, type Page } from "../../lib/servicetitan/pagination.ts";
 import { parseProblemDetails } from "../../lib/servicetitan/problem-details.ts";
 import { SlidingWindowRateLimiter } from "../../lib/servicetitan/rate-limiter.ts";

@@ -26,7 +26,6 @@ import { StApi as Apis, type ServiceTitanHttp, type StApi } from "../types.ts";
 import { idChunks, lookupMaxPages, lookupPageSize } from "./request-helpers.ts";
 
 export type { ArrivalWindow, BusinessUnit, Campaign, TagType, Technician } from "../models/settings.ts";
-export { durationToMinutes } from "../models/settings.ts";
 
 interface Listing<T> {
   api: StApi;

@@ -4,6 +4,7 @@
  * Technicians carry e-mail and phone in ServiceTitan; those are deliberately not kept.
  */
 import * as z from "zod";
+import { timeSpanToMinutes } from "../../schedule/timespan.ts";
 import { idListSchema, idSchema, lenientString, optionalId, optionalString } from "./common.ts";
 
 /** `TenantSettings.V2.TagTypeResponse`. */
@@ -46,7 +47,7 @@ export type Campaign = z.output<typeof campaignSchema>;
 /**
  * `Dispatch.V2.ArrivalWindowResponse`: `start` (time of day) and `duration` are `format: duration`
  * strings — .NET TimeSpans ("08:00:00", "1.02:00:00") or ISO 8601 ("PT8H"). Both are read and
- * converted to whole minutes; an unreadable value fails validation.
+ * converted to whole minutes (`startMinutes`, `durationMinutes`, absent when unreadable).
  */
 export const arrivalWindowSchema = z
   .object({
@@ -56,37 +57,15 @@ export const arrivalWindowSchema = z
     businessUnitIds: idListSchema,
     active: z.boolean(),
   })
-  .transform((window, ctx) => {
-    const startMinutes = durationToMinutes(window.start);
-    const durationMinutes = durationToMinutes(window.duration);
-    if (startMinutes === undefined || startMinutes >= 24 * 60) {
-      ctx.addIssue({ code: "custom", path: ["start"], message: "Expected a time of day as a duration" });
-      return z.NEVER;
-    }
-    if (durationMinutes === undefined) {
-      ctx.addIssue({ code: "custom", path: ["duration"], message: "Expected a duration" });
-      return z.NEVER;
-    }
-    return { ...window, startMinutes, durationMinutes };
+  .transform((window) => {
+    // An unreadable window is kept without minutes: only the configured one must be readable
+    // (checked with the config), so one odd record can't stop every order.
+    const startMinutes = timeSpanToMinutes(window.start);
+    const durationMinutes = timeSpanToMinutes(window.duration);
+    const readable =
+      startMinutes !== undefined && startMinutes < 24 * 60 && durationMinutes !== undefined && durationMinutes > 0;
+    return readable
+      ? { ...window, startMinutes, durationMinutes }
+      : { ...window, startMinutes: undefined, durationMinutes: undefined };
   });
 export type ArrivalWindow = z.output<typeof arrivalWindowSchema>;
-
-const timeSpanPattern = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
-const isoDurationPattern = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/** Whole minutes (seconds rounded down) of a .NET TimeSpan or ISO 8601 duration; undefined if unreadable. */
-export function durationToMinutes(value: string): number | undefined {
-  const text = value.trim();
-  const span = timeSpanPattern.exec(text);
-  if (span) {
-    const [, negative, days = "0", hours = "0", minutes = "0"] = span;
-    if (negative || Number(minutes) > 59) return undefined;
-    return Number(days) * 24 * 60 + Number(hours) * 60 + Number(minutes);
-  }
-  const iso = isoDurationPattern.exec(text);
-  if (iso && text !== "P" && !text.endsWith("T")) {
-    const [, days = "0", hours = "0", minutes = "0", seconds = "0"] = iso;
-    return Number(days) * 24 * 60 + Number(hours) * 60 + Number(minutes) + Math.floor(Number(seconds) / 60);
-  }
-  return undefined;
-}

@@ -1,0 +1,115 @@
+/** The configured ids checked against the tenant once per container (a narrow unit test over a fake client). */
+import { describe, expect, it } from "vitest";
+import type { SyncConfig } from "../../lib/config/schema.ts";
+import { ReferenceCheck } from "../../lib/config/verify-references.ts";
+import { ConfigError, ServiceTitanUnavailableError } from "../../lib/errors.ts";
+import type { ServiceTitanHttp, StRequest } from "../../lib/servicetitan/types.ts";
+import { exampleConfig } from "../support/world.ts";
+
+const page = (data: unknown[]) => ({ page: 1, pageSize: 50, hasMore: false, data });
+const named = (id: number) => ({ id, name: `Ref ${id}`, active: true });
+
+/** Answers each reference list from `tenant`; counts calls; can fail the next N calls transiently. */
+function fakeTenant(tenant: { arrivalWindows?: unknown[]; campaigns?: number[] } = {}) {
+  let failNext = 0;
+  const http: ServiceTitanHttp & { failNext(n: number): void } = {
+    tenantId: "1",
+    stats: { calls: 0, tokenRequests: 0, rateLimited: 0, retries: 0 },
+    failNext(n) {
+      failNext = n;
+    },
+    async request<T>(req: StRequest<T>): Promise<T> {
+      http.stats.calls++;
+      if (failNext > 0) {
+        failNext--;
+        throw new ServiceTitanUnavailableError("ST_UNAVAILABLE", "down", { status: 503 });
+      }
+      const body = (() => {
+        if (req.path.startsWith("/business-units")) return page([501, 502].map(named));
+        if (req.path.startsWith("/job-types"))
+          return page([601, 602].map((id) => ({ ...named(id), businessUnitIds: [] })));
+        if (req.path.startsWith("/campaigns")) return page((tenant.campaigns ?? [701]).map(named));
+        if (req.path.startsWith("/technicians")) return page([{ ...named(801), userId: 1 }]);
+        if (req.path.startsWith("/tag-types"))
+          return page(
+            [1101, 1102, 1103, 1104, 1105, 1106, 1107].map((id) => ({ ...named(id), code: "", color: "#000000" })),
+          );
+        if (req.path.startsWith("/arrival-windows"))
+          return page(
+            tenant.arrivalWindows ?? [
+              { id: 901, start: "08:00:00", duration: "04:00:00", businessUnitIds: [], active: true },
+            ],
+          );
+        throw new Error(`unexpected ${req.path}`);
+      })();
+      return (req.response ? req.response.parse(body) : body) as T;
+    },
+  };
+  return http;
+}
+
+describe("ReferenceCheck", () => {
+  it("resolves the configured arrival window and caches the answer for every later order", async () => {
+    // Prepare
+    const http = fakeTenant();
+    const check = new ReferenceCheck(http, exampleConfig());
+
+    // Act
+    const first = await check.verified();
+    const callsAfterFirst = http.stats.calls;
+    await check.verified();
+
+    // Assess
+    expect(first.arrivalWindows.get(901)).toEqual({ startMinutes: 480, durationMinutes: 240 });
+    expect(http.stats.calls).toBe(callsAfterFirst);
+  });
+
+  it("names the config key of an id the tenant doesn't have, and keeps that answer", async () => {
+    // Prepare
+    const http = fakeTenant({ campaigns: [702] });
+    const check = new ReferenceCheck(http, exampleConfig());
+
+    // Act
+    const error = await check.verified().catch((e: unknown) => e);
+    const calls = http.stats.calls;
+    await check.verified().catch(() => undefined);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).key).toBe("product.campaignId");
+    expect((error as ConfigError).reason).toBe("CONFIG_ID_MISSING");
+    expect(http.stats.calls).toBe(calls);
+  });
+
+  it("ignores an unreadable window nobody configured, but not an unreadable configured one", async () => {
+    // Prepare
+    const odd = { id: 999, start: "morning", duration: "??", businessUnitIds: [], active: true };
+    const good = { id: 901, start: "PT8H", duration: "PT4H", businessUnitIds: [], active: true };
+    const config: SyncConfig = exampleConfig();
+
+    // Act
+    const fine = await new ReferenceCheck(fakeTenant({ arrivalWindows: [odd, good] }), config).verified();
+    const broken = await new ReferenceCheck(fakeTenant({ arrivalWindows: [{ ...odd, id: 901 }] }), config)
+      .verified()
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(fine.arrivalWindows.get(901)).toEqual({ startMinutes: 480, durationMinutes: 240 });
+    expect((broken as ConfigError).key).toBe("product.schedule.arrivalWindow.arrivalWindowId");
+  });
+
+  it("forgets a transient failure so the next order checks again", async () => {
+    // Prepare
+    const http = fakeTenant();
+    http.failNext(1);
+    const check = new ReferenceCheck(http, exampleConfig());
+
+    // Act
+    const first = await check.verified().catch((e: unknown) => e);
+    const second = await check.verified();
+
+    // Assess
+    expect(first).toBeInstanceOf(ServiceTitanUnavailableError);
+    expect(second.arrivalWindows.has(901)).toBe(true);
+  });
+});
