@@ -1,8 +1,9 @@
 /**
  * What the order-sync Lambda costs before it handles an order: the minified bundle's size and the
  * module init time (a cold start's share that is ours). Bundled with `lambdaBundleOptions`, the
- * very options of the stack's `NodejsFunction` (SDK bundled, see `cdk/bundle-options.ts`), and
- * imported by fresh `node` processes started with the Lambda's `NODE_OPTIONS` and environment.
+ * very options of the stack's `NodejsFunction` (SDK bundled, NANP-only phone metadata, see
+ * `cdk/bundle-options.ts`), and imported by fresh `node` processes started with the Lambda's
+ * `NODE_OPTIONS` and environment.
  *
  * Baseline: a bare `import("@aws-sdk/client-dynamodb")` from node_modules, roughly what any handler
  * that talks to DynamoDB pays. Targets: bundle ≤ 500 KB, init ≤ 1.5× baseline.
@@ -16,7 +17,12 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
-import { lambdaBundleOptions, lambdaNodeOptions } from "../cdk/bundle-options.ts";
+import {
+  generatedModulesDir,
+  lambdaBundleOptions,
+  lambdaEsbuildBuildOptions,
+  lambdaNodeOptions,
+} from "../cdk/bundle-options.ts";
 import { loadEnvironmentConfig } from "../cdk/environment-config.ts";
 import { orderSyncEnvironment } from "../cdk/worker-environment.ts";
 
@@ -48,18 +54,10 @@ export async function measureBundle(options: MeasureBundleOptions = {}): Promise
   try {
     const outfile = path.join(dir, "index.mjs");
     const result = await build({
+      ...lambdaEsbuildBuildOptions(),
+      absWorkingDir: repoRoot,
       entryPoints: [entry],
       outfile,
-      bundle: true,
-      platform: "node",
-      target: lambdaBundleOptions.target,
-      format: lambdaBundleOptions.format,
-      mainFields: [...lambdaBundleOptions.mainFields],
-      minify: lambdaBundleOptions.minify,
-      sourcemap: lambdaBundleOptions.sourceMap,
-      sourcesContent: lambdaBundleOptions.sourcesContent,
-      external: [...lambdaBundleOptions.externalModules],
-      banner: { js: lambdaBundleOptions.banner },
       metafile: true,
       logLevel: "warning",
     });
@@ -116,12 +114,20 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
 }
 
-/** Bytes each package contributes to the output (`node_modules/<pkg>` or our own source folder). */
+/** Where the generated modules (aliased in place of a package's) appear in the metafile's input paths. */
+const generatedInputPrefix = `${path.relative(repoRoot, generatedModulesDir).split(path.sep).join("/")}/`;
+
+/**
+ * Bytes each package contributes to the output (`node_modules/<pkg>`, our own source folder, or
+ * `generated: <file>` for a module from `generatedModulesDir`).
+ */
 function bytesByPackage(metafile: Metafile): [string, number][] {
   const totals = new Map<string, number>();
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split("/").slice(0, 2).join("/");
+      const pkg = input.startsWith(generatedInputPrefix)
+        ? `generated: ${input.slice(generatedInputPrefix.length)}`
+        : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split("/").slice(0, 2).join("/"));
       totals.set(pkg, (totals.get(pkg) ?? 0) + bytesInOutput);
     }
   }

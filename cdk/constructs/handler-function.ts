@@ -12,7 +12,7 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { lambdaBundleOptions, lambdaNodeOptions } from "../bundle-options.ts";
+import { lambdaBundleOptions, lambdaEsbuildArgs, lambdaNodeOptions } from "../bundle-options.ts";
 import type { DeployConfig } from "../environment-config.ts";
 
 export const repoRoot: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -77,6 +77,7 @@ export class HandlerFunction extends Construct {
         sourcesContent: lambdaBundleOptions.sourcesContent,
         externalModules: [...lambdaBundleOptions.externalModules],
         banner: lambdaBundleOptions.banner,
+        esbuildArgs: lambdaEsbuildArgs(),
       },
     });
   }

@@ -7,8 +7,15 @@
  * `isPossible()` (length check) rather than `isValid()` (number-plan check): the 555-01xx range is
  * reserved for fiction and used by our fixtures and by tenants' test records, and libphonenumber
  * reports it as invalid.
+ *
+ * libphonenumber's "core" entry with the "min" metadata passed explicitly: exactly what the package's
+ * default entry does, but the metadata import is a seam. The Lambda bundle aliases
+ * `libphonenumber-js/min/metadata` to a copy holding only calling code 1's countries
+ * (`cdk/bundle-options.ts`), ~80 KB less to load; every other calling code is rejected here anyway.
+ * `/es6` is the package's modern-syntax build of the same source (no ES5 down-levelling).
  */
-import { parsePhoneNumberWithError } from "libphonenumber-js";
+import { parsePhoneNumberWithError } from "libphonenumber-js/core/es6";
+import metadata from "libphonenumber-js/min/metadata";
 
 export interface PhoneParts {
   /** The 10 national digits (area code + number), e.g. "5550100101". */
@@ -20,7 +27,7 @@ export interface PhoneParts {
 /** Parses a North American number (country calling code 1) in any common format; undefined otherwise. */
 export function parsePhone(value: string): PhoneParts | undefined {
   try {
-    const parsed = parsePhoneNumberWithError(value, "US");
+    const parsed = parsePhoneNumberWithError(value, "US", metadata);
     if (parsed.countryCallingCode !== "1" || !parsed.isPossible()) return undefined;
     const digits = String(parsed.nationalNumber);
     if (!/^\d{10}$/.test(digits)) return undefined;
