@@ -57,8 +57,21 @@ export function orderSyncEnvironment(env: EnvironmentConfig, resources: WorkerRe
     LEDGER_TABLE_NAME: resources.tableName,
     ORDERS_QUEUE_URL: resources.ordersQueueUrl,
     DLQ_URL: resources.dlqUrl,
+    MAX_RECEIVE_COUNT: String(env.deploy.maxReceiveCount),
+    ST_MAX_CALLS_PER_SECOND: String(callsPerSecondPerContainer(env.deploy.maxConcurrency)),
     ...powertoolsEnvironment(env),
   };
+}
+
+/**
+ * ServiceTitan allows 60 calls/s per app per tenant, shared by every concurrent Lambda container, and
+ * each container's client limits only itself: the budget is split across `maxConcurrency` containers,
+ * a little under 60 in total so the odd 429 is rare rather than routine.
+ */
+export const tenantCallBudgetPerSecond = 55;
+
+export function callsPerSecondPerContainer(maxConcurrency: number): number {
+  return Math.max(1, Math.floor(tenantCallBudgetPerSecond / maxConcurrency));
 }
 
 /** Variables of the DLQ-replay function: queues only, no ledger, no ServiceTitan. */

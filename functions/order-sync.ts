@@ -5,7 +5,8 @@
  */
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { dependenciesFromEnvironment } from "../lib/worker/environment.ts";
+import { ServiceTitanAuthError } from "../lib/errors.ts";
+import { dependenciesFromEnvironment, lambdaTelemetry } from "../lib/worker/environment.ts";
 import { processBatch, type WorkerDependencies } from "../lib/worker/process-batch.ts";
 
 export function createOrderSyncHandler(dependencies: () => Promise<WorkerDependencies>) {
@@ -15,14 +16,39 @@ export function createOrderSyncHandler(dependencies: () => Promise<WorkerDepende
 }
 
 let containerDependencies: Promise<WorkerDependencies> | undefined;
+let credentialsRejected = false;
 
-/** Created on the first invocation and reused by every later one in this container. */
+/**
+ * Created on the first invocation and reused by every later one in this container — until
+ * ServiceTitan rejects the credentials: then the next invocation builds them again, re-reading the
+ * Secrets Manager secret, so a rotated secret is picked up without waiting for new containers.
+ */
 function dependenciesOnce(): Promise<WorkerDependencies> {
-  containerDependencies ??= dependenciesFromEnvironment(process.env).catch((error: unknown) => {
+  if (credentialsRejected) {
+    credentialsRejected = false;
     containerDependencies = undefined;
-    throw error;
-  });
+  }
+  containerDependencies ??= dependenciesFromEnvironment(process.env, watchCredentials(lambdaTelemetry())).catch(
+    (error: unknown) => {
+      containerDependencies = undefined;
+      throw error;
+    },
+  );
   return containerDependencies;
+}
+
+function watchCredentials(telemetry: ReturnType<typeof lambdaTelemetry>): ReturnType<typeof lambdaTelemetry> {
+  const { observer } = telemetry;
+  return {
+    ...telemetry,
+    observer: {
+      ...observer,
+      recordFailure(error) {
+        observer.recordFailure?.(error);
+        if (error instanceof ServiceTitanAuthError) credentialsRejected = true;
+      },
+    },
+  };
 }
 
 export const handler = createOrderSyncHandler(dependenciesOnce);

@@ -119,7 +119,7 @@ export class ConfigError extends PermanentError {
 /** The order is valid but the tenant's rules forbid syncing it as is. */
 export class BusinessRuleError extends PermanentError {}
 
-/** ServiceTitan answered 400/403/404/409/422 (or another 4xx retrying can't fix). */
+/** ServiceTitan answered 400/404/409/422 (or another 4xx retrying can't fix; 401/403 are `ServiceTitanAuthError`). */
 export class ServiceTitanRejectedError extends PermanentError {
   readonly status: number;
   readonly traceId: string | undefined;
@@ -133,8 +133,12 @@ export class ServiceTitanRejectedError extends PermanentError {
   }
 }
 
-/** The token endpoint refused our credentials, or a fresh token still gets 401/403. */
-export class ServiceTitanAuthError extends PermanentError {
+/**
+ * The token endpoint refused our credentials, or a fresh token still gets 401/403. Transient on
+ * purpose: after the secret is rotated or an API scope is granted, warm containers re-read the secret
+ * and the order goes through; if nothing changes, the last receive dead-letters it with this reason.
+ */
+export class ServiceTitanAuthError extends TransientError {
   constructor(message: string, options: SyncErrorOptions = {}) {
     super(ReasonCode.ServiceTitanAuthRejected, message, options);
   }

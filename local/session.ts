@@ -99,6 +99,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       tableName: aws.tableName,
       queueUrl: aws.queueUrl,
       dlqUrl: aws.dlqUrl,
+      maxReceiveCount: aws.maxReceiveCount,
       ...(options.recordConcurrency ? { recordConcurrency: options.recordConcurrency } : {}),
       ...(options.retryBackoff ? { retryBackoff: options.retryBackoff } : {}),
       observer,

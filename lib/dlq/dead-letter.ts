@@ -11,7 +11,7 @@
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
-import { InvalidMessageError, ReasonCode, type SyncError, TransientError } from "../errors.ts";
+import { ConfigError, InvalidMessageError, ReasonCode, type SyncError, TransientError } from "../errors.ts";
 import {
   DlqAttribute,
   fitAttributes,
@@ -63,10 +63,13 @@ export function dlqReasonAttributes(error: SyncError): SqsAttributes {
   put(DlqAttribute.Reason, stringAttribute(error.reason, { mask: false }));
   put(DlqAttribute.ErrorKind, stringAttribute(error.kind, { mask: false }));
   // Contract violations name the order's field paths; ServiceTitan 400s name its model's fields (`fieldErrors`).
+  // A config error names the config key (e.g. `service.campaignId`) the operator must fix.
   const fieldPaths =
     error instanceof InvalidMessageError
       ? error.fieldPaths
-      : stringList(error.details.fieldPaths ?? error.details.fieldErrors);
+      : error instanceof ConfigError
+        ? [error.key]
+        : stringList(error.details.fieldPaths ?? error.details.fieldErrors);
   if (fieldPaths.length > 0) put(DlqAttribute.FieldPaths, stringAttribute(fieldPaths.join(","), { maxLength: 1024 }));
   const { status, traceId, title } = error.details;
   if (typeof status === "number") put(DlqAttribute.StStatus, numberAttribute(status));

@@ -264,14 +264,20 @@ function matches(message: Message, entry: ReplayEntry, filter: ReplayFilter, now
   return true;
 }
 
-/** Attributes as received, `replayCount` incremented, still within SQS's 10. */
+/**
+ * The producer's attributes as received plus `replayCount`, within SQS's 10. The previous failure's
+ * diagnostics (reason, failedAt, …) are dropped: if the replayed order fails again, its new dead
+ * letter must say why and when it failed this time, or `--reason`/`--older-than` would mislead.
+ */
 export function replayAttributes(attributes: SqsAttributes | undefined, replayCount: number): SqsAttributes {
-  const all = sendableAttributes(attributes);
-  const own: SqsAttributes = {};
   const producer: SqsAttributes = {};
-  for (const [name, value] of Object.entries(all)) (isDlqAttribute(name) ? own : producer)[name] = value;
-  own[DlqAttribute.ReplayCount] = { DataType: "Number", StringValue: String(replayCount) };
-  return fitAttributes(own, producer);
+  for (const [name, value] of Object.entries(sendableAttributes(attributes))) {
+    if (!isDlqAttribute(name)) producer[name] = value;
+  }
+  return fitAttributes(
+    { [DlqAttribute.ReplayCount]: { DataType: "Number", StringValue: String(replayCount) } },
+    producer,
+  );
 }
 
 type Received = Message & { MessageId: string; ReceiptHandle: string };

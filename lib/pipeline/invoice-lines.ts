@@ -32,17 +32,24 @@ export function plannedLines(
   });
 }
 
+/** The line an earlier attempt added: same item and quantity (the price is what verification checks). */
+const addedLine = (planned: PlannedLine, item: InvoiceItem) =>
+  item.skuId === planned.skuId && Number(item.quantity) === planned.line.quantity;
+
+/** On the invoice exactly as ordered: the same item and quantity at the order's unit price. */
 const sameLine = (planned: PlannedLine, item: InvoiceItem) =>
-  item.skuId === planned.skuId &&
-  Number(item.quantity) === planned.line.quantity &&
-  decimalToCents(item.price) === planned.line.unitPriceCents;
+  addedLine(planned, item) && decimalToCents(item.price) === planned.line.unitPriceCents;
 
 /** Pairs each planned line with a distinct invoice item (two identical lines need two items). */
-function pairLines(lines: readonly PlannedLine[], items: readonly InvoiceItem[]) {
+function pairLines(
+  lines: readonly PlannedLine[],
+  items: readonly InvoiceItem[],
+  matches: (planned: PlannedLine, item: InvoiceItem) => boolean,
+) {
   const unused = [...items];
   const missing: PlannedLine[] = [];
   for (const planned of lines) {
-    const at = unused.findIndex((item) => sameLine(planned, item));
+    const at = unused.findIndex((item) => matches(planned, item));
     if (at === -1) missing.push(planned);
     else unused.splice(at, 1);
   }
@@ -58,7 +65,9 @@ export async function addInvoiceLines(
   let toAdd = lines;
   if (options.invoiceMayHaveOurLines) {
     const invoice = await getInvoice(http, invoiceId);
-    toAdd = pairLines(lines, invoice?.items ?? []).missing;
+    // Matched without the price: a line ServiceTitan stored at another price (INVOICE_MISMATCH) must
+    // not be added again when the order is replayed.
+    toAdd = pairLines(lines, invoice?.items ?? [], addedLine).missing;
   }
   for (const { line, skuId } of toAdd) {
     await addInvoiceItem(http, invoiceId, {
@@ -78,7 +87,7 @@ export async function verifyInvoice(
   lines: readonly PlannedLine[],
 ): Promise<void> {
   const invoice = await getInvoice(http, invoiceId);
-  const { missing } = pairLines(lines, invoice?.items ?? []);
+  const { missing } = pairLines(lines, invoice?.items ?? [], sameLine);
   if (missing.length > 0) {
     throw new BusinessRuleError(
       ReasonCode.InvoiceMismatch,

@@ -52,6 +52,8 @@ export interface SyncLease {
   ownerToken: string;
   /** How long this attempt may hold the order: the invocation's remaining time. */
   leaseMs: number;
+  /** No retry follows this attempt (last receive): a failure is recorded as final in the ledger. */
+  finalAttempt?: boolean;
 }
 
 export const SyncStatus = { Synced: "synced", Duplicate: "duplicate" } as const;
@@ -91,7 +93,7 @@ export async function syncOrder(order: Order, deps: SyncDependencies, lease: Syn
     const failure = toSyncError(error);
     if (!(failure instanceof LeaseLostError)) {
       await deps.ledger
-        .fail(key, lease.ownerToken, failure, { permanent: isPermanent(failure) })
+        .fail(key, lease.ownerToken, failure, { permanent: isPermanent(failure) || lease.finalAttempt === true })
         .catch(() => undefined); // the original failure matters more; the lease expires on its own
     }
     throw failure;

@@ -25,6 +25,7 @@ export interface WorkerWiring {
   queueUrl: string;
   dlqUrl: string;
   recordConcurrency?: number;
+  maxReceiveCount?: number;
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
   observer?: WorkerObserver;
 }
@@ -45,6 +46,7 @@ export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependenci
     queueUrl: wiring.queueUrl,
     dlqUrl: wiring.dlqUrl,
     recordConcurrency: wiring.recordConcurrency ?? defaultRecordConcurrency,
+    ...(wiring.maxReceiveCount ? { maxReceiveCount: wiring.maxReceiveCount } : {}),
     ...(wiring.retryBackoff ? { retryBackoff: wiring.retryBackoff } : {}),
     ...(wiring.observer ? { observer: wiring.observer } : {}),
   };

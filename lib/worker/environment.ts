@@ -23,6 +23,10 @@ const workerEnvironmentSchema = z.object({
   ORDERS_QUEUE_URL: z.string().min(1),
   DLQ_URL: z.string().min(1),
   RECORD_CONCURRENCY: z.coerce.number().int().min(1).max(50).optional(),
+  /** The orders queue's redrive maxReceiveCount: the last receive dead-letters with a reason. */
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).optional(),
+  /** This container's share of ServiceTitan's 60 calls/s per tenant (set by CDK from maxConcurrency). */
+  ST_MAX_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(60).optional(),
   /** Local emulators only (fauxqs, dynalite); unset in AWS. */
   SQS_ENDPOINT: z.string().url().optional(),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
@@ -74,13 +78,18 @@ export async function dependenciesFromEnvironment(
     : serviceTitanSettingsFromEnv(env);
   return createWorkerDependencies({
     config,
-    serviceTitan: { settings, onCall: (call) => telemetry.onServiceTitanCall(call.status) },
+    serviceTitan: {
+      settings,
+      onCall: (call) => telemetry.onServiceTitanCall(call.status),
+      ...(vars.ST_MAX_CALLS_PER_SECOND ? { maxCallsPerSecond: vars.ST_MAX_CALLS_PER_SECOND } : {}),
+    },
     dynamo: new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {}),
     sqs: new SQSClient(vars.SQS_ENDPOINT ? { endpoint: vars.SQS_ENDPOINT } : {}),
     tableName: vars.LEDGER_TABLE_NAME,
     queueUrl: vars.ORDERS_QUEUE_URL,
     dlqUrl: vars.DLQ_URL,
     ...(vars.RECORD_CONCURRENCY ? { recordConcurrency: vars.RECORD_CONCURRENCY } : {}),
+    ...(vars.MAX_RECEIVE_COUNT ? { maxReceiveCount: vars.MAX_RECEIVE_COUNT } : {}),
     observer: telemetry.observer,
   });
 }

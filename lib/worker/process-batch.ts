@@ -12,7 +12,13 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from "aws-lambd
 import { orderKeyFromBody } from "../dlq/attributes.ts";
 import { sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
 import { backoffVisibility } from "../dlq/visibility.ts";
-import { type ErrorSummary, isPermanent, type SyncError, toSyncError } from "../errors.ts";
+import {
+  type ErrorSummary,
+  isPermanent,
+  ServiceTitanUnavailableError,
+  type SyncError,
+  toSyncError,
+} from "../errors.ts";
 import type { SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import { parseOrderMessage } from "../order/parse-message.ts";
@@ -49,6 +55,11 @@ export interface WorkerDependencies extends SyncDependencies {
   dlqUrl: string;
   /** Orders processed at once within one batch; ServiceTitan waits dominate, CPU does not. */
   recordConcurrency: number;
+  /**
+   * The orders queue's redrive `maxReceiveCount`: on that receive a transient failure is dead-lettered
+   * by the worker itself, with its reason, instead of silently by SQS.
+   */
+  maxReceiveCount?: number;
   /** Visibility backoff for transient failures (seconds, doubled per receive). */
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
   observer?: WorkerObserver;
@@ -89,6 +100,7 @@ export async function processRecord(
     const result = await syncOrder(order, deps, {
       ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
       leaseMs: Math.max(1_000, context.getRemainingTimeInMillis()),
+      finalAttempt: isLastReceive(record, deps),
     });
     return { messageId: record.messageId, status: result.status, orderKey, progress: result.progress };
   } catch (caught) {
@@ -106,9 +118,34 @@ export async function processRecord(
         return { ...base, status: RecordStatus.Retry, error: toSyncError(sendFailure).toSummary() };
       }
     }
-    await backoffVisibility({ sqs: deps.sqs, queueUrl: deps.queueUrl, record, ...deps.retryBackoff });
+    if (isLastReceive(record, deps)) {
+      // SQS's redrive would move it without a word; sent here, the dead letter says why it failed.
+      try {
+        await sendToDeadLetterQueue({ sqs: deps.sqs, dlqUrl: deps.dlqUrl, record, error });
+        return { ...base, status: RecordStatus.DeadLettered };
+      } catch {
+        return { ...base, status: RecordStatus.Retry }; // the redrive still catches it
+      }
+    }
+    const retryAfterSeconds =
+      error instanceof ServiceTitanUnavailableError && error.retryAfterMs !== undefined
+        ? Math.ceil(error.retryAfterMs / 1000)
+        : undefined;
+    await backoffVisibility({
+      sqs: deps.sqs,
+      queueUrl: deps.queueUrl,
+      record,
+      ...deps.retryBackoff,
+      ...(retryAfterSeconds ? { minSeconds: retryAfterSeconds } : {}),
+    });
     return { ...base, status: RecordStatus.Retry };
   }
+}
+
+/** This receive is the last one before SQS's redrive policy moves the message to the DLQ. */
+function isLastReceive(record: SQSRecord, deps: WorkerDependencies): boolean {
+  const receives = Number(record.attributes?.ApproximateReceiveCount);
+  return deps.maxReceiveCount !== undefined && Number.isFinite(receives) && receives >= deps.maxReceiveCount;
 }
 
 function keyFromInvalidBody(body: string): string | undefined {

@@ -245,3 +245,54 @@ describe("a permanent failure fixed in the config and replayed", () => {
     }
   }, 120_000);
 });
+
+describe("a transient failure that outlasts its retries", () => {
+  it("is dead-lettered with its reason on the last receive, then replayed by reason and synced once", async () => {
+    // Prepare: ServiceTitan refuses every job create with 503.
+    const world = await startWorld({ session: { maxReceiveCount: 2 } });
+    try {
+      world.sandbox.faults.add({
+        operationId: "Jobs_Create",
+        times: Number.POSITIVE_INFINITY,
+        action: { type: "status", status: 503 },
+      });
+      const order = buildOrderEvent({
+        customer: { firstName: "Tom", lastName: "Timedout", email: "tom.timedout@example.com", phone: "555-010-0198" },
+        billingAddress: { street: "4 Outage Lane", city: "Springfield", state: "IL", zip: "62704" },
+      });
+      const key = { store: order.store ?? "default", orderId: order.orderId };
+      const ledger = new OrderLedger({ dynamo: world.session.aws.dynamo, tableName: world.session.aws.tableName });
+
+      // Act 1
+      const [failed] = await world.sync([order]);
+
+      // Assess 1
+      expect(failed?.status).toBe("dead_lettered");
+      expect(failed?.error).toMatchObject({ kind: "transient", reason: "ST_UNAVAILABLE" });
+      expect(world.sandbox.log.filter((e) => e.operationId === "Jobs_Create")).toHaveLength(2);
+      expect(await ledger.get(key)).toMatchObject({ status: "failed", lastError: { reason: "ST_UNAVAILABLE" } });
+
+      // Act 2: ServiceTitan is back; replay what failed for that reason.
+      world.sandbox.faults.clear();
+      const replay = await replayDeadLetters({
+        sqs: world.session.aws.sqs,
+        dlqUrl: world.session.aws.dlqUrl,
+        queueUrl: world.session.aws.queueUrl,
+        filter: { reason: "ST_UNAVAILABLE" },
+      });
+      await world.session.runUntilDrained({ deadlineMs: 60_000 });
+
+      // Assess 2
+      expect(replay.moved).toHaveLength(1);
+      expect(await ledger.get(key)).toMatchObject({ status: "completed" });
+      const all = [...world.sandbox.state.jobs.values()].filter((j) =>
+        j.externalData.some((e) => e.value === `${key.store}:${key.orderId}`),
+      );
+      expect(all).toHaveLength(1);
+      expect(await drainQueue(world, world.session.aws.dlqUrl)).toHaveLength(0);
+    } finally {
+      await world.stop();
+      world.sandbox.assertContract();
+    }
+  }, 60_000);
+});

@@ -173,6 +173,9 @@ describe("OrderSync-dev (bundled)", () => {
       LEDGER_TABLE_NAME: { Ref: ids.table },
       ORDERS_QUEUE_URL: { Ref: ids.orders },
       DLQ_URL: { Ref: ids.dlq },
+      MAX_RECEIVE_COUNT: String(config.deploy.maxReceiveCount),
+      // The tenant's 60 calls/s split across the containers the event source may run at once.
+      ST_MAX_CALLS_PER_SECOND: String(Math.floor(55 / config.deploy.maxConcurrency)),
       POWERTOOLS_SERVICE_NAME: "order-sync-dev",
       POWERTOOLS_METRICS_NAMESPACE: "OrderSync",
       POWERTOOLS_LOG_LEVEL: "DEBUG",
