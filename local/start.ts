@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { loadSyncConfigFile } from "../lib/config/parse-config.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
 import { ReferenceCheck } from "../lib/config/verify-references.ts";
+import { orderKeyFromBody } from "../lib/dlq/attributes.ts";
 import { SyncError } from "../lib/errors.ts";
 import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
@@ -160,7 +161,8 @@ async function dryRun(
       });
     } catch (error) {
       if (!(error instanceof SyncError)) throw error;
-      plans.push({ index: index + 1, orderKey: null, error: error.toSummary() });
+      const key = orderKeyFromBody(body);
+      plans.push({ index: index + 1, orderKey: key ? `${key.store}:${key.orderId}` : null, error: error.toSummary() });
     }
   }
   if (json) {
@@ -183,7 +185,7 @@ async function dryRun(
         .map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`)
         .join(", ");
       io.stdout.write(
-        `#${entry.index} ${entry.orderKey}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice lines\n`,
+        `#${entry.index} ${entry.orderKey}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice line${p.invoiceLines === 1 ? "" : "s"}\n`,
       );
     }
     io.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);

@@ -29,8 +29,8 @@ export const oldestOrderAgeThreshold: Duration = Duration.minutes(30);
 
 /**
  * Percentage of ServiceTitan calls answered 429. The client waits out `Retry-After`, so a few are
- * harmless; a sustained share means the tenant's 60 calls/s (shared with every other integration of
- * the tenant) is exhausted and `deploy.maxConcurrency` should come down.
+ * harmless; a sustained share means this app's 60 calls/s per tenant is exhausted (the worker's
+ * containers split it, see `ST_MAX_CALLS_PER_SECOND`) and `deploy.maxConcurrency` should come down.
  */
 export const serviceTitan429PercentThreshold = 10;
 
@@ -109,7 +109,7 @@ export class SyncAlarms extends Construct {
       "ServiceTitan429Rate",
       serviceTitan429Percent(props.serviceName),
       serviceTitan429PercentThreshold,
-      `Over ${serviceTitan429PercentThreshold}% of ServiceTitan calls were rate limited (429): lower deploy.maxConcurrency or ask which other integration uses the tenant's 60 calls/s.`,
+      `Over ${serviceTitan429PercentThreshold}% of ServiceTitan calls were rate limited (429): lower deploy.maxConcurrency, or check what else uses this app's credentials on the tenant.`,
       { periods: 3, datapoints: 2 },
     );
   }

@@ -66,7 +66,10 @@ const orderKindSchema = z.strictObject({
   /** Assigned on the appointment; product orders usually name the technician who delivers. */
   technicianId: stId.optional(),
   schedule: scheduleSchema,
-  /** Kind of pricebook item created for lines without `itemKind` (product orders). */
+  /**
+   * Kind of pricebook item looked up or created for lines without `itemKind`; unset, the contract's
+   * default applies (material for product orders, service for service orders).
+   */
   defaultItemKind: z.enum(["material", "equipment", "service"]).optional(),
   accounts: accountsSchema.default({}),
   customerTagTypeIds: byPurchaseType,

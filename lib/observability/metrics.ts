@@ -31,7 +31,7 @@ export const MetricDimension = { MatchedBy: "matchedBy", Reason: "reason" } as c
 export interface SyncMetrics {
   recordOrderSynced(): void;
   recordDuplicate(): void;
-  /** How the customer was found or created (e.g. `externalData`, `email`, `phone`, `created`). */
+  /** How the customer was found or created: `email`, `phone`, `name_address` or `created`. */
   recordMatchedBy(kind: string): void;
   recordFailure(error: SyncError): void;
   /** One HTTP call to ServiceTitan; `undefined` status = no response (network error, timeout). */

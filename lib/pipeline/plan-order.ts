@@ -10,6 +10,7 @@ import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { type MatchedBy, matchCustomer } from "./match-customer.ts";
 import { findPricebookItem, itemKindOf } from "./pricebook-items.ts";
 import { customerTagTypeIds, findCustomerLocation, locationTagTypeIds } from "./resolve-location.ts";
+import { assertTenantCurrency } from "./sync-order.ts";
 
 export interface OrderPlan {
   customer: { action: "reuse"; id: number; matchedBy: MatchedBy } | { action: "create" } | { action: "reject" };
@@ -25,6 +26,7 @@ export async function planOrder(
   deps: { http: ServiceTitanHttp; config: SyncConfig; references: ReferenceCheck },
 ): Promise<OrderPlan> {
   const { http, config } = deps;
+  assertTenantCurrency(order, config);
   await deps.references.verified();
   const kind = config[order.orderType];
   const match = await matchCustomer(http, order);

@@ -113,12 +113,7 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const { http, config } = deps;
   const { progress, orderKey, resumed } = step;
 
-  if (order.currency !== config.currency) {
-    throw new BusinessRuleError(
-      ReasonCode.CurrencyMismatch,
-      `Order currency ${order.currency} is not the tenant's currency ${config.currency}`,
-    );
-  }
+  assertTenantCurrency(order, config);
   const references = await deps.references.verified();
 
   let tagTargets: Parameters<typeof applyMissingTags>[1] | undefined;
@@ -169,6 +164,16 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
       location: locationTagTypeIds(config, order),
     });
     progress.tagged = true;
+  }
+}
+
+/** ServiceTitan invoices in the tenant's currency only; converting amounts is not the worker's call. */
+export function assertTenantCurrency(order: Order, config: SyncConfig): void {
+  if (order.currency !== config.currency) {
+    throw new BusinessRuleError(
+      ReasonCode.CurrencyMismatch,
+      `Order currency ${order.currency} is not the tenant's currency ${config.currency}`,
+    );
   }
 }
 
