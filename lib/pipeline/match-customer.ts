@@ -144,13 +144,20 @@ async function fetchCustomers(http: ServiceTitanHttp, ids: readonly number[]): P
   return page.data;
 }
 
-/** Follows `mergedToId` (ServiceTitan keeps merged customers inactive, pointing at the survivor). */
-export async function resolveMerged(http: ServiceTitanHttp, customer: Customer): Promise<Customer> {
+/**
+ * Follows `mergedToId` (ServiceTitan keeps merged customers inactive, pointing at the survivor).
+ * A survivor already among `known` (often: both records share the e-mail) costs no call.
+ */
+export async function resolveMerged(
+  http: ServiceTitanHttp,
+  customer: Customer,
+  known: ReadonlyMap<number, Customer> = new Map(),
+): Promise<Customer> {
   let current = customer;
   const seen = new Set<number>([current.id]);
   for (let hop = 0; hop < maxMergeHops && current.mergedToId && !seen.has(current.mergedToId); hop++) {
     seen.add(current.mergedToId);
-    const [survivor] = await fetchCustomers(http, [current.mergedToId]);
+    const survivor = known.get(current.mergedToId) ?? (await fetchCustomers(http, [current.mergedToId]))[0];
     if (!survivor) break;
     current = survivor;
   }
@@ -159,7 +166,8 @@ export async function resolveMerged(http: ServiceTitanHttp, customer: Customer):
 
 async function chooseCustomer(http: ServiceTitanHttp, candidates: readonly Customer[]): Promise<Customer | undefined> {
   if (candidates.length === 0) return undefined;
-  const resolved = await Promise.all(candidates.map((c) => (c.mergedToId ? resolveMerged(http, c) : c)));
+  const known = new Map(candidates.map((c) => [c.id, c]));
+  const resolved = await Promise.all(candidates.map((c) => (c.mergedToId ? resolveMerged(http, c, known) : c)));
   const unique = [...new Map(resolved.map((c) => [c.id, c])).values()];
   unique.sort((a, b) => Number(b.active) - Number(a.active) || a.id - b.id);
   return unique[0];
