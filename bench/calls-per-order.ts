@@ -1,0 +1,312 @@
+/**
+ * Figures 1 and 2: ServiceTitan calls and DynamoDB requests per order, by scenario, counted from
+ * the sandbox's exchange log and the ledger's request counters. Everything runs sequentially in one
+ * container (one runner lane, one record at a time) against an in-process sandbox with no latency,
+ * so the counts are exact and identical on every run.
+ *
+ * The container's first order pays the token, the reference-data check and the look-up of its SKU;
+ * those are reported as warm-up. Every scenario order after it uses the same, now cached, SKU, so
+ * what is left is the order's own work.
+ */
+import { resolve } from "node:path";
+import { loadSyncConfigFile } from "../lib/config/parse-config.ts";
+import type { SyncConfig } from "../lib/config/schema.ts";
+import type { OrderEventInput } from "../lib/order/event-schema.ts";
+import type { RecordOutcome, WorkerDependencies } from "../lib/worker/process-batch.ts";
+import { type LocalSession, startLocalSession } from "../local/session.ts";
+import { defaultSeed, seedContacts, seedIds, startSandbox } from "../sandbox/server.ts";
+import type { Exchange, FaultRule, Sandbox } from "../sandbox/types.ts";
+import {
+  countByOperation,
+  isTokenExchange,
+  pricebookLookupOperations,
+  reconcileCalls,
+  referenceOperations,
+} from "./exchanges.ts";
+import { benchOrder, knownLine, newCustomerOrder, returningCustomerOrder, returningPoolSeed } from "./orders.ts";
+
+export const repoRoot = resolve(import.meta.dirname, "..");
+
+export function exampleConfig(): SyncConfig {
+  return loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
+}
+
+export interface DynamoRequests {
+  reads: number;
+  writes: number;
+  /** Of `writes`: identity-lock puts (only when a customer is created). */
+  identityLockWrites: number;
+}
+
+export interface OrderCalls {
+  id: string;
+  label: string;
+  /** Final status of the order's message (`synced` expected). */
+  status: string;
+  /** ServiceTitan API calls the order caused (token requests included, if any). */
+  calls: number;
+  byOperation: Record<string, number>;
+  tokenCalls: number;
+  referenceCalls: number;
+  pricebookLookups: number;
+  /** externalData look-ups and invoice reads before the first line write (see `exchanges.ts`). */
+  reconcileCalls: number;
+  dynamo: DynamoRequests;
+}
+
+export interface RetryCalls extends OrderCalls {
+  /** Calls of the attempt that failed, before the retry. */
+  firstAttemptCalls: number;
+}
+
+export interface CallsPerOrderResult {
+  /** The container's first order: its warm-up share (token, reference data, SKU look-up) and the rest. */
+  warmUp: OrderCalls & { warmUpCalls: number };
+  scenarios: OrderCalls[];
+  /** Reconcile-only calls summed over every fresh scenario order (target 0). */
+  firstAttemptReconcileCalls: number;
+  /** Calls the redelivery of an interrupted order costs, per kind of interruption. */
+  retries: RetryCalls[];
+}
+
+const tags = seedIds.tagTypes;
+const knownSku = knownLine(0);
+
+/** A pool customer with nothing odd about it: one email, one phone, one location, already tagged. */
+const cleanReturning = 0;
+
+interface Harness {
+  sandbox: Sandbox;
+  session: LocalSession;
+  container: WorkerDependencies;
+  /** Log index at the moment each message's first outcome was recorded. */
+  firstOutcomeAt: Map<string, { logIndex: number; dynamo: DynamoRequests }>;
+}
+
+function dynamoOf(container: WorkerDependencies): DynamoRequests {
+  return {
+    reads: container.ledger.stats.reads + container.identityLock.stats.reads,
+    writes: container.ledger.stats.writes + container.identityLock.stats.writes,
+    identityLockWrites: container.identityLock.stats.writes,
+  };
+}
+
+const minus = (a: DynamoRequests, b: DynamoRequests): DynamoRequests => ({
+  reads: a.reads - b.reads,
+  writes: a.writes - b.writes,
+  identityLockWrites: a.identityLockWrites - b.identityLockWrites,
+});
+
+function describeCalls(
+  id: string,
+  label: string,
+  status: string,
+  exchanges: readonly Exchange[],
+  dynamo: DynamoRequests,
+): OrderCalls {
+  const byOperation = countByOperation(exchanges);
+  const sum = (ops: ReadonlySet<string>) => exchanges.filter((e) => e.operationId && ops.has(e.operationId)).length;
+  return {
+    id,
+    label,
+    status,
+    calls: exchanges.length,
+    byOperation,
+    tokenCalls: exchanges.filter(isTokenExchange).length,
+    referenceCalls: sum(referenceOperations),
+    pricebookLookups: sum(pricebookLookupOperations),
+    reconcileCalls: reconcileCalls(exchanges),
+    dynamo,
+  };
+}
+
+async function startHarness(): Promise<Harness> {
+  const seed = defaultSeed();
+  seed.customers.push(...returningPoolSeed(1));
+  const sandbox = await startSandbox({ seed, latencyMs: 0 });
+  const firstOutcomeAt: Harness["firstOutcomeAt"] = new Map();
+  let container: WorkerDependencies | undefined;
+  const session = await startLocalSession({
+    config: exampleConfig(),
+    serviceTitan: {
+      apiUrl: sandbox.apiUrl,
+      authUrl: sandbox.authUrl,
+      tenantId: sandbox.tenantId,
+      ...sandbox.credentials,
+    },
+    runnerConcurrency: 1,
+    recordConcurrency: 1,
+    batchSize: 1,
+    // Short, so a redelivery after a simulated crash comes back within seconds.
+    visibilityTimeoutSeconds: 2,
+    retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
+    telemetry: {
+      observer: {
+        recordDone(outcome: RecordOutcome) {
+          if (firstOutcomeAt.has(outcome.messageId) || !container) return;
+          firstOutcomeAt.set(outcome.messageId, { logIndex: sandbox.log.length, dynamo: dynamoOf(container) });
+        },
+      },
+    },
+  });
+  container = session.containers[0];
+  if (!container) throw new Error("the session has no container");
+  return { sandbox, session, container, firstOutcomeAt };
+}
+
+/** Sends one order, runs the worker until the queue is empty, returns its exchanges and DynamoDB use. */
+async function runOrder(h: Harness, event: OrderEventInput) {
+  const logStart = h.sandbox.log.length;
+  const dynamoStart = dynamoOf(h.container);
+  const [messageId = ""] = await h.session.send([JSON.stringify(event)]);
+  const stats = await h.session.runUntilDrained({ deadlineMs: 60_000 });
+  if (stats.stoppedBy !== "drained") throw new Error(`order ${event.orderId} did not finish (${stats.stoppedBy})`);
+  const outcome = h.session.outcomes.get(messageId);
+  return {
+    status: outcome?.status ?? "missing",
+    exchanges: h.sandbox.log.slice(logStart),
+    dynamo: minus(dynamoOf(h.container), dynamoStart),
+    logStart,
+    dynamoStart,
+    first: h.firstOutcomeAt.get(messageId),
+  };
+}
+
+async function scenario(h: Harness, id: string, label: string, event: OrderEventInput): Promise<OrderCalls> {
+  const run = await runOrder(h, event);
+  return describeCalls(id, label, run.status, run.exchanges, run.dynamo);
+}
+
+/** Runs an order whose first attempt is interrupted; reports what the redelivery costs. */
+async function retryScenario(
+  h: Harness,
+  id: string,
+  label: string,
+  event: OrderEventInput,
+  interrupt: { fault?: FaultRule; crashAfterInvocation?: boolean },
+): Promise<RetryCalls> {
+  if (interrupt.fault) h.sandbox.faults.add(interrupt.fault);
+  if (interrupt.crashAfterInvocation) h.session.crashAfterNextInvocation();
+  const run = await runOrder(h, event);
+  h.sandbox.faults.clear();
+  if (!run.first) throw new Error(`order ${event.orderId} recorded no outcome`);
+  const firstAttempt = h.sandbox.log.slice(run.logStart, run.first.logIndex);
+  const retry = h.sandbox.log.slice(run.first.logIndex);
+  const retryDynamo = minus(dynamoOf(h.container), run.first.dynamo);
+  return { ...describeCalls(id, label, run.status, retry, retryDynamo), firstAttemptCalls: firstAttempt.length };
+}
+
+/**
+ * The returning scenarios measure the steady state of a customer who already ordered online: the
+ * seeded Testy and Quinn (customer and home location) get the tags a product one-time order adds.
+ * Without them, a first online order of an existing customer pays one call per missing tag.
+ */
+function tagSeededCustomers(sandbox: Sandbox): void {
+  const wanted = [
+    [sandbox.state.customers.get(seedIds.customers.testy), tags.productOneTime],
+    [sandbox.state.locations.get(seedIds.locations.testyHome), tags.onlineStoreLocation],
+    [sandbox.state.customers.get(seedIds.customers.quinn), tags.productOneTime],
+    [sandbox.state.locations.get(seedIds.locations.quinnHome), tags.onlineStoreLocation],
+  ] as const;
+  for (const [record, tagTypeId] of wanted) {
+    if (!record) throw new Error("the default sandbox seed changed: a seeded customer or location is missing");
+    if (!record.tagTypeIds.includes(tagTypeId)) record.tagTypeIds.push(tagTypeId);
+  }
+}
+
+export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
+  const h = await startHarness();
+  try {
+    const warm = await runOrder(h, newCustomerOrder("CPO-WARMUP", 60_000, [knownSku]));
+    const warmCalls = describeCalls("warm-up", "first order of a container", warm.status, warm.exchanges, warm.dynamo);
+    const warmUp = {
+      ...warmCalls,
+      warmUpCalls: warmCalls.tokenCalls + warmCalls.referenceCalls + warmCalls.pricebookLookups,
+    };
+
+    tagSeededCustomers(h.sandbox);
+    const scenarios: OrderCalls[] = [];
+    scenarios.push(await scenario(h, "a", "new customer", newCustomerOrder("CPO-A", 60_001, [knownSku])));
+    scenarios.push(
+      await scenario(
+        h,
+        "b",
+        "returning, by email, same address, tagged",
+        returningCustomerOrder("CPO-B", cleanReturning, [knownSku]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "b2",
+        "returning by email: seeded Testy (merged duplicate shares the email)",
+        benchOrder({
+          orderId: "CPO-B2",
+          customer: { firstName: "Testy", lastName: "McTestface", email: seedContacts.mergedEmail },
+          billingAddress: { street: "18 Orchard Lane", unit: "Apt 2", city: "Springfield", state: "IL", zip: "62701" },
+          lines: [knownSku],
+        }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "c",
+        "returning, by phone (seeded Quinn)",
+        benchOrder({
+          orderId: "CPO-C",
+          customer: { firstName: "Quinn", lastName: "Placeholder", phone: seedContacts.quinnPhone },
+          billingAddress: { street: "42 Sample Street", city: "Shelbyville", state: "IL", zip: "62565" },
+          lines: [knownSku],
+        }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "d",
+        "returning, by name + address (seeded Quinn, unknown email)",
+        benchOrder({
+          orderId: "CPO-D",
+          customer: { firstName: "Quinn", lastName: "Placeholder", email: "quinn.new-address@example.test" },
+          billingAddress: { street: "42 Sample Street", city: "Shelbyville", state: "IL", zip: "62565" },
+          lines: [knownSku],
+        }),
+      ),
+    );
+    const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);
+
+    const retries: RetryCalls[] = [];
+    retries.push(
+      await retryScenario(
+        h,
+        "crash-after-complete",
+        "killed after completing, before SQS deleted the message",
+        newCustomerOrder("CPO-R1", 60_011, [knownSku]),
+        { crashAfterInvocation: true },
+      ),
+    );
+    retries.push(
+      await retryScenario(
+        h,
+        "lost-job-reply",
+        "new customer: job created, reply lost",
+        newCustomerOrder("CPO-R2", 60_012, [knownSku]),
+        { fault: { operationId: "Jobs_Create", times: 1, action: { type: "commit-then-fail" } } },
+      ),
+    );
+    retries.push(
+      await retryScenario(
+        h,
+        "lost-line-reply",
+        "returning: invoice line added, reply lost",
+        returningCustomerOrder("CPO-R3", cleanReturning, [knownSku]),
+        { fault: { operationId: "Invoices_UpdateInvoiceItems", times: 1, action: { type: "commit-then-fail" } } },
+      ),
+    );
+    return { warmUp, scenarios, firstAttemptReconcileCalls, retries };
+  } finally {
+    await h.session.stop();
+    await h.sandbox.stop();
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Deterministic, obviously fake orders for the benchmarks: the same index always gives the same
+ * order, so every run sends the same bodies and the call counts repeat exactly. Names are "Testy
+ * Bench…" / "Sample Regular…", emails `@example.test`, phones in the fictional 555-01xx range
+ * (the area code varies so that more than 100 distinct numbers exist; the worker only checks that a
+ * number is *possible*, see `lib/normalize/phone.ts`).
+ *
+ * Returning customers come from a pool seeded into the sandbox before the run (`returningPoolSeed`),
+ * already carrying every product tag, so a returning order never has tags to add and never races
+ * another order of the same person: its calls don't depend on timing.
+ */
+import type { OrderEventInput } from "../lib/order/event-schema.ts";
+import type { SeedCustomer } from "../sandbox/seed.ts";
+import { seedIds } from "../sandbox/seed.ts";
+
+export const benchStore = "bench-store";
+
+/** SKUs the default sandbox seed already has as materials (pre-warmed into every container's cache). */
+export const knownSkus = [
+  { sku: "FLT-16x25x1", name: "Pleated filter 16x25x1 MERV 8", unitPrice: "14.99" },
+  { sku: "FLT-20x25x1", name: "Pleated filter 20x25x1 MERV 8", unitPrice: "15.99" },
+  { sku: "FLT-16x25x1-M11", name: "Pleated filter 16x25x1 MERV 11", unitPrice: "19.99" },
+] as const;
+
+export type BenchLine = OrderEventInput["lines"][number];
+
+export function knownLine(index: number, quantity = 1): BenchLine {
+  const sku = knownSkus[index % knownSkus.length] ?? knownSkus[0];
+  return { sku: sku.sku, name: sku.name, quantity, unitPrice: sku.unitPrice };
+}
+
+/** 0 → "AAAA", 1 → "AAAB", …: fixed-length letters, so no name is a prefix of another. */
+export function letters(n: number, width = 4): string {
+  let out = "";
+  let rest = n;
+  for (let i = 0; i < width; i++) {
+    out = String.fromCharCode(97 + (rest % 26)) + out;
+    rest = Math.floor(rest / 26);
+  }
+  return out.charAt(0).toUpperCase() + out.slice(1);
+}
+
+/**
+ * A fictional number: exchange 555, line 0100–0199, area code `areaBase` + (n / 100 mod `areaSpan`),
+ * so `100 × areaSpan` consecutive `n` get distinct numbers.
+ */
+export function fakePhone(n: number, areaBase: number, areaSpan: number): string {
+  const area = areaBase + (Math.floor(n / 100) % areaSpan);
+  const line = String(100 + (n % 100)).padStart(4, "0");
+  return `(${area}) 555-${line}`;
+}
+
+interface BaseOrder {
+  orderId: string;
+  customer: OrderEventInput["customer"];
+  billingAddress: OrderEventInput["billingAddress"];
+  serviceAddress?: OrderEventInput["serviceAddress"];
+  lines: BenchLine[];
+  purchaseType?: OrderEventInput["purchaseType"];
+}
+
+/** A product order with fixed placement time; totals derived from the lines. */
+export function benchOrder(input: BaseOrder): OrderEventInput {
+  let cents = 0;
+  for (const line of input.lines) cents += Math.round(Number(line.unitPrice) * 100) * Number(line.quantity);
+  const money = (value: number) => (value / 100).toFixed(2);
+  return {
+    schemaVersion: 1,
+    orderId: input.orderId,
+    store: benchStore,
+    orderType: "product",
+    purchaseType: input.purchaseType ?? "one_time",
+    placedAt: "2026-11-18T10:00:00-06:00",
+    currency: "USD",
+    customer: input.customer,
+    billingAddress: input.billingAddress,
+    ...(input.serviceAddress ? { serviceAddress: input.serviceAddress } : {}),
+    lines: input.lines,
+    totals: { subtotal: money(cents), tax: "0.00", shipping: "0.00", discount: "0.00", total: money(cents) },
+  };
+}
+
+/**
+ * New customer number `n` (0 ≤ n < 70,000 for distinct phones; area codes 200–899, the pool uses
+ * 900–999): nobody in the sandbox has this email, phone, name or address.
+ */
+export function newCustomerOrder(orderId: string, n: number, lines: BenchLine[]): OrderEventInput {
+  return benchOrder({
+    orderId,
+    customer: {
+      firstName: "Testy",
+      lastName: `Bench${letters(n)}`,
+      email: `testy.bench.${n}@example.test`,
+      phone: fakePhone(n, 200, 700),
+    },
+    billingAddress: { street: `${n + 1} Benchmark Way`, city: "Springfield", state: "IL", zip: "62704" },
+    lines,
+  });
+}
+
+/** Pool ids sit far above the default seed and the sandbox's runtime ids start after them. */
+const poolCustomerIdBase = 400_000;
+const poolLocationIdBase = 500_000;
+
+function poolPerson(i: number) {
+  return {
+    firstName: "Sample",
+    lastName: `Regular${letters(i)}`,
+    email: `sample.regular.${i}@example.test`,
+    phone: fakePhone(i, 900, 100),
+    address: { street: `${i + 1} Returning Road`, city: "Springfield", state: "IL", zip: "62704" },
+  };
+}
+
+/**
+ * Pool customer `i` as a sandbox seed record: email + phone contacts, one location at the bill-to
+ * address, and every tag a product order (one-time or subscription) would add, on both.
+ */
+export function returningPoolSeed(size: number): SeedCustomer[] {
+  const tags = seedIds.tagTypes;
+  return Array.from({ length: size }, (_, i) => {
+    const person = poolPerson(i);
+    const name = `${person.firstName} ${person.lastName}`;
+    return {
+      id: poolCustomerIdBase + i,
+      name,
+      address: person.address,
+      contacts: [
+        { type: "Email", value: person.email },
+        { type: "Phone", value: person.phone },
+      ],
+      tagTypeIds: [tags.productOneTime, tags.productSubscription],
+      locations: [
+        {
+          id: poolLocationIdBase + i,
+          name,
+          address: person.address,
+          tagTypeIds: [tags.onlineStoreLocation, tags.subscriberLocation],
+        },
+      ],
+    };
+  });
+}
+
+/** An order of pool customer `i` (matched by email, same address, nothing to tag). */
+export function returningCustomerOrder(orderId: string, i: number, lines: BenchLine[]): OrderEventInput {
+  const person = poolPerson(i);
+  return benchOrder({
+    orderId,
+    customer: { firstName: person.firstName, lastName: person.lastName, email: person.email, phone: person.phone },
+    billingAddress: person.address,
+    lines,
+  });
+}
+
+export interface MixOptions {
+  /** Orders `n` with `n % newEvery === 0` are new customers; the others are returning (default 2: half). */
+  newEvery?: number;
+  /** Orders `n` with `n % twoLinesEvery === 0` have two lines, the others one (default 3). */
+  twoLinesEvery?: number;
+  /** Returning customers cycle through this many pool customers. */
+  poolSize: number;
+  /** Distinguishes the order ids (and new customers) of different runs against one sandbox. */
+  prefix: string;
+  /** First new-customer number, so two runs against one sandbox create different people. */
+  newCustomerBase?: number;
+}
+
+export interface MixedOrder {
+  body: string;
+  orderKey: string;
+  kind: "new" | "returning";
+  lines: number;
+}
+
+/** Order `n` of a deterministic mix of new and returning customers with 1–2 lines of known SKUs. */
+export function mixedOrder(n: number, options: MixOptions): MixedOrder {
+  const newEvery = options.newEvery ?? 2;
+  const twoLinesEvery = options.twoLinesEvery ?? 3;
+  const orderId = `${options.prefix}-${String(n).padStart(6, "0")}`;
+  const lines = n % twoLinesEvery === 0 ? [knownLine(n, 2), knownLine(n + 1, 1)] : [knownLine(n, 1 + (n % 4))];
+  const isNew = n % newEvery === 0;
+  const event = isNew
+    ? newCustomerOrder(orderId, (options.newCustomerBase ?? 0) + n, lines)
+    : returningCustomerOrder(orderId, n % options.poolSize, lines);
+  return {
+    body: JSON.stringify(event),
+    orderKey: `${benchStore}:${orderId}`,
+    kind: isNew ? "new" : "returning",
+    lines: lines.length,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The benchmark's calls-per-order figure as a test: call counts are deterministic (one container,
+ * one order at a time, fixed inputs), so unlike timings they can be asserted. Runs only the
+ * scenario function of `npm run bench` (seconds); throughput, backlog and bundle stay in the bench.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CallsPerOrderResult, measureCallsPerOrder } from "../../bench/calls-per-order.ts";
+
+describe("bench smoke: ServiceTitan calls per order", () => {
+  let result: CallsPerOrderResult;
+  beforeAll(async () => {
+    // Prepare + Act: the scenario function starts its own sandbox, local AWS and worker session.
+    result = await measureCallsPerOrder();
+  });
+
+  it("counts the warm-up (token, reference data, SKU look-up) on the container's first order", () => {
+    // Assess
+    expect(result.warmUp.status).toBe("synced");
+    expect(result.warmUp.tokenCalls).toBe(1);
+    expect(result.warmUp.referenceCalls).toBeGreaterThan(0);
+    expect(result.warmUp.pricebookLookups).toBe(1);
+  });
+
+  it("syncs a new customer's and a returning customer's one-line order in at most 7 calls each", () => {
+    // Assess
+    const byId = new Map(result.scenarios.map((s) => [s.id, s]));
+    for (const id of ["a", "b"]) {
+      const scenario = byId.get(id);
+      expect(scenario?.status, `scenario ${id}`).toBe("synced");
+      expect(scenario?.calls, `scenario ${id}: ${JSON.stringify(scenario?.byOperation)}`).toBeLessThanOrEqual(7);
+      expect(scenario?.calls, `scenario ${id}`).toBeGreaterThan(0);
+    }
+  });
+
+  it("makes no token, reference-data or reconcile calls per order after warm-up", () => {
+    // Assess
+    expect(result.scenarios.length).toBeGreaterThanOrEqual(4);
+    for (const scenario of result.scenarios) {
+      expect(scenario.status, scenario.label).toBe("synced");
+      expect(scenario.tokenCalls, scenario.label).toBe(0);
+      expect(scenario.referenceCalls, scenario.label).toBe(0);
+      expect(scenario.pricebookLookups, scenario.label).toBe(0);
+    }
+    expect(result.firstAttemptReconcileCalls).toBe(0);
+  });
+});
