@@ -108,7 +108,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${renderSummary(rows, color)}\n`);
   if (values.quick) {
     process.stdout.write(
-      "Quick run: throughput and memory are indicative only (start-up and the last batches weigh heavily on 100 orders).\n",
+      "Quick run: throughput, CPU and memory are indicative only (start-up, JIT warm-up and the last batches weigh heavily on 100 orders).\n",
     );
   }
 
@@ -137,7 +137,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );

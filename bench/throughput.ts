@@ -9,6 +9,9 @@ import type { MixOptions } from "./orders.ts";
 /** ServiceTitan's limit: 60 calls per second per application and tenant (api-notes §2). */
 export const tenantCallsPerSecond = 60;
 
+/** The mix's average (figure 1): 7 calls for a one-line order, new or returning, +1 per extra line. */
+const expectedCallsPerOrder = 7 + 1 / 3;
+
 /**
  * How the worker is deployed for the throughput run, and why (measured on 2 cores, 1,000 orders,
  * latency 100 ms; "bound" = 60 ÷ calls per order):
@@ -19,29 +22,26 @@ export const tenantCallsPerSecond = 60;
  *   on, so near 60 the gateway's window overflows: one container at 58/s got 16–27 × 429 per 300
  *   orders (64–70 % of the bound), two at 29/s 12 per 300 (85 %). Every 429 stalls a container for
  *   `Retry-After` (≥ 1 s), which costs more than the budget given up: at 57 (3 × 19/s) there are
- *   a handful (3–8) per 1,000 orders, all retried by the client.
+ *   3–12 per 1,000 orders (more when the machine is busy), all retried by the client.
  * - `lanes` 3: the containers split the budget (`startLocalSession` gives each `floor(57 / 3)` = 19).
  *   Two containers at 28/s reached 90.0–91.0 % of the bound (56 is all 2 lanes can use of 57);
  *   three at 19/s reached 91.7–91.8 %.
- * - `recordConcurrency` 4 per container (12 orders in flight): an order makes ~7.3 calls one after
- *   the other at ~105 ms each, ~9.5 calls/s, so about two orders keep 19 calls/s busy; twice that
- *   covers the DynamoDB/SQS steps between calls and each batch's tail. More in flight queue up in the
- *   limiter and send in bursts (5 per container: 9 × 429); fewer leave the budget idle (2 × 4 at
- *   28/s: 0 × 429 but 86 %). Scaled with the latency, since in-flight orders × calls/s per order is
- *   what has to cover the budget.
+ * - `recordConcurrency`, from Little's law: at the bound an order finishes every 7.33 ÷ 57 s and
+ *   spends 7.33 × (latency + ~5 ms) waiting on ServiceTitan plus ~30 ms on DynamoDB and SQS, so
+ *   57 × (latency + 5 ms) + 57 ÷ 7.33 × 30 ms orders must be in flight (6.2 at 100 ms), plus one per
+ *   container for its batch tail: 4 per container at 100 ms, 5 at 200 ms. More in flight only queue
+ *   in the limiter, which then sends in bursts that draw 429s (100 ms: 5 per container → 9 × 429;
+ *   200 ms: 5 → 90.2 % of the bound, 6 → 86.9 %, 8 → 77.9 % with 19 × 429); fewer leave the budget
+ *   idle (100 ms: 3 per container → 89.7 %).
  * - `batchSize` 10: SQS's maximum per receive without a batching window (fewer batch tails).
  */
 export function throughputTuning(latencyMs: number): WorkerTuning {
   const lanes = 3;
   const maxCallsPerSecond = 57;
-  const secondsPerCall = (latencyMs + 5) / 1000;
-  const ordersToCoverBudget = maxCallsPerSecond * secondsPerCall;
-  return {
-    lanes,
-    recordConcurrency: Math.max(2, Math.ceil((2 * ordersToCoverBudget) / lanes)),
-    batchSize: 10,
-    maxCallsPerSecond,
-  };
+  const ordersPerSecond = maxCallsPerSecond / expectedCallsPerOrder;
+  const secondsPerOrder = expectedCallsPerOrder * ((latencyMs + 5) / 1000) + 0.03;
+  const inFlight = ordersPerSecond * secondsPerOrder;
+  return { lanes, recordConcurrency: Math.ceil(inFlight / lanes + 1), batchSize: 10, maxCallsPerSecond };
 }
 
 /** Half new customers, half returning; a third of the orders have two lines (`mixedOrder`). */
