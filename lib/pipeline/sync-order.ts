@@ -135,12 +135,13 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
     known: progress.pricebookItemIds,
   });
 
-  let jobCreatedNow = false;
-  if (progress.jobId === undefined || progress.invoiceId === undefined) {
-    const earlier = resumed ? await findOrderJob(http, config, orderKey) : undefined;
+  // Lines are only added once the job is checkpointed: a job the ledger doesn't know yet (created
+  // now, or found after a lost reply) has an invoice without any of our lines.
+  const jobWasRecorded = progress.jobId !== undefined && progress.invoiceId !== undefined;
+  if (!jobWasRecorded) {
     const job =
-      earlier ?? (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey));
-    jobCreatedNow = earlier === undefined;
+      (resumed ? await findOrderJob(http, config, orderKey) : undefined) ??
+      (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey));
     progress.jobId = job.id;
     progress.invoiceId = job.invoiceId;
     await deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress);
@@ -149,9 +150,7 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
 
   const lines = plannedLines(order, (line) => itemKindOf(config, order, line), progress.pricebookItemIds);
   if (!progress.invoiceVerified) {
-    // The invoice of a job this attempt created holds none of our lines; any other may hold some an
-    // interrupted attempt added, so it is read first.
-    const { added } = await addInvoiceLines(http, invoiceId, lines, { invoiceMayHaveOurLines: !jobCreatedNow });
+    const { added } = await addInvoiceLines(http, invoiceId, lines, { invoiceMayHaveOurLines: jobWasRecorded });
     progress.invoiceLinesAdded = (progress.invoiceLinesAdded ?? 0) + added;
     await verifyInvoice(http, invoiceId, lines);
     progress.invoiceVerified = true;
