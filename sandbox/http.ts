@@ -109,7 +109,9 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
     );
   }
   const routed = matchRoute(cfg.routes, method, api, subPath);
-  if (!routed) return problem(new ApiProblem(404, "Not Found"));
+  if (!routed || cfg.state.removedOperations.has(routed.route.operationId)) {
+    return problem(new ApiProblem(404, "Not Found"));
+  }
   exchange.operationId = routed.route.operationId;
 
   const faults = cfg.faults.decide({ method, path: url.pathname, subPath, operationId: routed.route.operationId });

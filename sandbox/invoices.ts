@@ -3,9 +3,26 @@
  * is required), and `InvoiceResponse` carries money as **strings** (`subTotal`, `total`, item
  * `price`, `quantity`, ...). The sandbox keeps cents internally and formats on the way out.
  */
-import { allocateId, type InvoiceItemRecord, type InvoiceRecord, type JobRecord, type SandboxState } from "./state.ts";
+import {
+  allocateId,
+  type InvoiceItemRecord,
+  type InvoiceRecord,
+  type JobRecord,
+  type SandboxState,
+  type TaxZoneRecord,
+} from "./state.ts";
+
+/** The location's tax zone: its own `taxZoneId`, else the active zone listing its 5-digit ZIP. */
+function taxZoneOf(state: SandboxState, locationId: number): TaxZoneRecord | undefined {
+  const location = state.locations.get(locationId);
+  if (!location) return undefined;
+  if (location.taxZoneId !== null) return state.taxZones.get(location.taxZoneId);
+  const zip = location.address.zip.slice(0, 5);
+  return [...state.taxZones.values()].find((zone) => zone.active && zone.zips.includes(zip));
+}
 
 export function createInvoiceForJob(state: SandboxState, job: JobRecord, at: string): InvoiceRecord {
+  const zone = taxZoneOf(state, job.locationId);
   const invoice: InvoiceRecord = {
     id: allocateId(state),
     jobId: job.id,
@@ -20,7 +37,8 @@ export function createInvoiceForJob(state: SandboxState, job: JobRecord, at: str
     reviewStatus: "NeedsReview",
     sentStatus: "NotSent",
     active: true,
-    salesTaxCents: 0,
+    taxZoneId: zone?.id ?? null,
+    taxRate: zone?.rate ?? 0,
     items: [],
     createdOn: at,
     modifiedOn: at,
@@ -37,8 +55,28 @@ export function subTotalCents(invoice: InvoiceRecord): number {
   return invoice.items.reduce((sum, item) => sum + itemTotalCents(item), 0);
 }
 
+/**
+ * ServiceTitan computes sales tax from the tax zone and the taxable items (its help advises against
+ * setting it by hand); the sandbox does the same on every read, rounding half away from zero.
+ */
+export function salesTaxCents(invoice: InvoiceRecord): number {
+  const taxable = invoice.items.filter((item) => item.taxable).reduce((sum, item) => sum + itemTotalCents(item), 0);
+  const tax = taxable * invoice.taxRate;
+  return Math.sign(tax) * Math.round(Math.abs(tax));
+}
+
 export function totalCents(invoice: InvoiceRecord): number {
-  return subTotalCents(invoice) + invoice.salesTaxCents;
+  return subTotalCents(invoice) + salesTaxCents(invoice);
+}
+
+/** What payments applied to the invoice cover (their splits to it). */
+export function paidCents(state: SandboxState, invoice: InvoiceRecord): number {
+  let paid = 0;
+  for (const payment of state.payments.values()) {
+    if (!payment.active) continue;
+    for (const split of payment.splits) if (split.invoiceId === invoice.id) paid += split.amountCents;
+  }
+  return paid;
 }
 
 /** 1999 → "19.99". */
@@ -78,11 +116,11 @@ export function invoiceView(state: SandboxState, invoice: InvoiceRecord) {
     invoiceDate: invoice.invoiceDate,
     dueDate: invoice.dueDate,
     subTotal: money(subTotalCents(invoice)),
-    salesTax: money(invoice.salesTaxCents),
+    salesTax: money(salesTaxCents(invoice)),
     salesTaxCode: null,
-    taxZoneId: null,
+    taxZoneId: invoice.taxZoneId,
     total: money(total),
-    balance: money(total),
+    balance: money(total - paidCents(state, invoice)),
     invoiceType: null,
     customer: named(invoice.customerId, customer?.name),
     customerAddress: addressOf(customer?.address),

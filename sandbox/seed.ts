@@ -20,12 +20,14 @@ import {
   emptyState,
   type JobTypeRecord,
   type LocationRecord,
+  type PaymentTypeRecord,
   runtimeIdFloor,
   type SandboxState,
   type SkuKind,
   type SkuRecord,
   skuMap,
   type TagTypeRecord,
+  type TaxZoneRecord,
   type TechnicianRecord,
 } from "./state.ts";
 
@@ -81,6 +83,8 @@ export interface SandboxSeed {
   materials: SeedSku[];
   equipment: SeedSku[];
   services: SeedSku[];
+  taxZones?: Seed<TaxZoneRecord, "id" | "name" | "rate">[];
+  paymentTypes?: Seed<PaymentTypeRecord, "id" | "name">[];
 }
 
 /** Fixed ids of the default seed, for tests and the example config. */
@@ -100,12 +104,18 @@ export const seedIds = {
     onlineStoreLocation: 1105,
     onlineOrderJob: 1106,
     subscriberLocation: 1107,
+    invoiceTotalMismatch: 1108,
+    paidOnline: 1109,
   },
   customers: { testy: 2001, quinn: 2002, testyMerged: 2003, dormant: 2004 },
   locations: { testyHome: 3001, quinnHome: 3002, testyMergedHome: 3003, dormantHome: 3004 },
   materials: { filter16x25x1: 5001, filter16x25x1Merv11: 5002, filter20x25x1: 5003, retiredFilter: 5004 },
   equipment: { humidifier: 5101 },
-  services: { filterInstall: 5201, tuneUp: 5202 },
+  services: { filterInstall: 5201, tuneUp: 5202, webShipping: 5203, webDiscount: 5204 },
+  /** Locations at ZIP 62703 fall in the Springfield zone (6.25 %); every other ZIP has no tax zone. */
+  taxZones: { springfield: 1401 },
+  /** Created as the store's payment type with the Cash attribute, as Contractor Commerce asks. */
+  paymentTypes: { onlineStore: 1501 },
   /** externalData written by "another application": must stay invisible to other GUIDs. */
   otherAppGuid: "0b5e1e55-0000-4000-8000-00000000a11c",
 } as const;
@@ -142,7 +152,11 @@ export function defaultSeed(): SandboxSeed {
       tag(ids.tagTypes.onlineStoreLocation, "Online Store Location", "ONL-LOC", "#FF9F43"),
       tag(ids.tagTypes.onlineOrderJob, "Online Order Job", "ONL-JOB", "#54A0FF"),
       tag(ids.tagTypes.subscriberLocation, "Subscriber Location", "SUB-LOC", "#5F27CD"),
+      tag(ids.tagTypes.invoiceTotalMismatch, "Online - Check Invoice Total", "ONL-CHK", "#C0392B"),
+      tag(ids.tagTypes.paidOnline, "Online - Paid", "ONL-PAID", "#27AE60"),
     ],
+    taxZones: [{ id: ids.taxZones.springfield, name: "Springfield, IL", rate: 0.0625, zips: ["62703"] }],
+    paymentTypes: [{ id: ids.paymentTypes.onlineStore, name: "Online Store" }],
     businessUnits: [
       { id: ids.businessUnits.filtersAndProducts, name: "Filters & Products", currency: "USD" },
       { id: ids.businessUnits.residentialService, name: "Residential Service", currency: "USD" },
@@ -327,6 +341,22 @@ export function defaultSeed(): SandboxSeed {
         price: 129,
         hours: 1.5,
       },
+      {
+        id: ids.services.webShipping,
+        code: "WEB-SHIPPING",
+        displayName: "Shipping (online store)",
+        description: "Shipping charged by the online store",
+        price: 0,
+        taxable: false,
+      },
+      {
+        id: ids.services.webDiscount,
+        code: "WEB-DISCOUNT",
+        displayName: "Discount (online store)",
+        description: "Order-level discount given by the online store",
+        price: 0,
+        taxable: false,
+      },
     ],
   };
 }
@@ -421,6 +451,10 @@ export function stateFromSeed(
   }
   for (const a of seed.arrivalWindows) {
     state.arrivalWindows.set(a.id, track({ businessUnitIds: [], active: true, createdOn: seededOn, ...a }));
+  }
+  for (const z of seed.taxZones ?? []) state.taxZones.set(z.id, track({ zips: [], active: true, ...z }));
+  for (const t of seed.paymentTypes ?? []) {
+    state.paymentTypes.set(t.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...t }));
   }
   const skus: [SkuKind, SeedSku[]][] = [
     ["material", seed.materials],

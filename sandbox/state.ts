@@ -251,9 +251,59 @@ export interface InvoiceRecord {
   reviewStatus: "NeedsReview" | "OnHold" | "Reviewed" | "PendingApproval" | "Rejected" | "ReadyForBilling" | "Invoiced";
   sentStatus: "NotSent" | "Sent" | "Opened";
   active: boolean;
-  /** Sales tax in integer cents (the sandbox never computes tax; tests may set it). */
-  salesTaxCents: number;
+  /** The location's tax zone when the invoice was created (by the location's `taxZoneId`, else its ZIP). */
+  taxZoneId: number | null;
+  /**
+   * That zone's rate as a fraction (0.0625): sales tax is computed on read from the taxable items,
+   * as ServiceTitan computes it. Tests may change it to provoke a mismatch.
+   */
+  taxRate: number;
   items: InvoiceItemRecord[];
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A tax zone (`Accounting.V2.TaxZoneResponse`); the sandbox assigns it to locations by ZIP. */
+export interface TaxZoneRecord {
+  id: number;
+  name: string;
+  /** Fraction, e.g. 0.0625 for 6.25 %. */
+  rate: number;
+  /** 5-digit ZIPs whose locations fall in this zone. */
+  zips: string[];
+  active: boolean;
+}
+
+export interface PaymentTypeRecord {
+  id: number;
+  name: string;
+  active: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A customer payment (`Payments_Create`), applied to invoices by its splits. */
+export interface PaymentRecord {
+  id: number;
+  typeId: number;
+  customerId: number | null;
+  /** Integer cents. */
+  amountCents: number;
+  memo: string | null;
+  authCode: string | null;
+  paidOn: string | null;
+  splits: { invoiceId: number; amountCents: number }[];
+  active: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A job note (`Jobs_CreateNote`); ServiceTitan's note responses carry no id. */
+export interface JobNoteRecord {
+  jobId: number;
+  text: string;
+  isPinned: boolean;
+  createdById: number;
   createdOn: string;
   modifiedOn: string;
 }
@@ -366,6 +416,15 @@ export interface SandboxState {
   campaigns: Map<number, CampaignRecord>;
   technicians: Map<number, TechnicianRecord>;
   arrivalWindows: Map<number, ArrivalWindowRecord>;
+  taxZones: Map<number, TaxZoneRecord>;
+  paymentTypes: Map<number, PaymentTypeRecord>;
+  payments: Map<number, PaymentRecord>;
+  jobNotes: JobNoteRecord[];
+  /**
+   * operationIds answered 404 as if ServiceTitan had removed them (e.g. `Payments_Create`, gone
+   * from the current accounting document). Tests add to it.
+   */
+  removedOperations: Set<string>;
 }
 
 /** Runtime ids start above every seeded id (and never below this floor). */
@@ -397,6 +456,11 @@ export function emptyState(tenantId: number, apiUserId: number): SandboxState {
     campaigns: new Map(),
     technicians: new Map(),
     arrivalWindows: new Map(),
+    taxZones: new Map(),
+    paymentTypes: new Map(),
+    payments: new Map(),
+    jobNotes: [],
+    removedOperations: new Set(),
   };
 }
 

@@ -77,6 +77,53 @@ const orderKindSchema = z.strictObject({
   jobTagTypeIds: stIds,
 });
 
+/** A pricebook item the worker adds to invoices as is (shipping, discount). */
+const configuredItemSchema = z.strictObject({
+  /** Which pricebook list the item is in: `service` (usual for shipping and discounts), `material` or `equipment`. */
+  kind: z.enum(["material", "equipment", "service"]),
+  /** The item's id (the invoice line's `skuId`). */
+  skuId: stId,
+});
+export type ConfiguredItem = z.output<typeof configuredItemSchema>;
+
+/**
+ * What lands on the invoice besides the order lines, and how money the store collected is shown.
+ * ServiceTitan has no shipping or discount field on invoices: both are invoice lines of configured
+ * pricebook items. Sales tax is computed by ServiceTitan from the location's tax zone, so it is
+ * never sent; the worker compares the invoice total with the order's instead.
+ */
+const moneySchema = z.strictObject({
+  /**
+   * Added at the order's `totals.shipping` when above zero (for example a service "WEB-SHIPPING",
+   * usually not taxable). Unset, an order with shipping fails permanently naming this key.
+   */
+  shippingItem: configuredItemSchema.optional(),
+  /**
+   * Added at minus the order's `totals.discount` when above zero (for example a service
+   * "WEB-DISCOUNT"). Unset, an order with a discount fails permanently naming this key.
+   */
+  discountItem: configuredItemSchema.optional(),
+  /**
+   * Job tag added when the invoice total differs from the order's `totals.total` by more than a
+   * cent (usually the tax zone's rate differs from the storefront's). The order still succeeds.
+   */
+  totalMismatchJobTagTypeId: stId.optional(),
+  /** Job tag added to jobs of orders that carry a `payment` block (paid online). */
+  paidOnlineJobTagTypeId: stId.optional(),
+  /** Recording the storefront's payment in ServiceTitan. */
+  payments: z
+    .strictObject({
+      /**
+       * Opt-in: a payment type id (create one named after the store with the Cash attribute). Set, the
+       * order's payment is recorded on the invoice with ServiceTitan's deprecated `Payments_Create`;
+       * if ServiceTitan answers 404/405/410 the worker stops trying until the next deployment and
+       * writes a job note instead. Unset, the payment is only shown in the invoice summary.
+       */
+      record: stId.optional(),
+    })
+    .default({}),
+});
+
 /** Settings only `cdk/` reads; ignored by the worker. */
 const deploySchema = z
   .strictObject({
@@ -122,6 +169,11 @@ export const syncConfigSchema = z.strictObject({
   createUnmatchedCustomers: z.boolean().default(true),
   product: orderKindSchema,
   service: orderKindSchema,
+  /**
+   * Shipping, discount, tax reconciliation and payments on the job's invoice (see the README section
+   * "What lands where on the invoice").
+   */
+  money: moneySchema.default({ payments: {} }),
   deploy: deploySchema,
 });
 
@@ -129,6 +181,7 @@ export type SyncConfigInput = z.input<typeof syncConfigSchema>;
 export type SyncConfig = z.output<typeof syncConfigSchema>;
 export type OrderKindConfig = SyncConfig["product"];
 export type ScheduleConfig = OrderKindConfig["schedule"];
+export type MoneyConfig = SyncConfig["money"];
 
 function isValidTimeZone(zone: string): boolean {
   try {

@@ -7,7 +7,9 @@
  * into a clear, permanent error the operator can fix and replay.
  */
 import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
+import { listPaymentTypes } from "../servicetitan/endpoints/accounting.ts";
 import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
+import { listPricebookItems, type PricebookKind } from "../servicetitan/endpoints/pricebook.ts";
 import {
   listArrivalWindows,
   listBusinessUnits,
@@ -48,13 +50,32 @@ function referencesOf(config: SyncConfig) {
         ? [{ key: `${p}.schedule.arrivalWindow.arrivalWindowId`, id: k.schedule.arrivalWindow.arrivalWindowId }]
         : [],
     ),
-    tagTypes: of((k, p) => [
-      ...k.customerTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.customerTagTypeIds.oneTime[${i}]`, id })),
-      ...k.customerTagTypeIds.subscription.map((id, i) => ({ key: `${p}.customerTagTypeIds.subscription[${i}]`, id })),
-      ...k.locationTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.locationTagTypeIds.oneTime[${i}]`, id })),
-      ...k.locationTagTypeIds.subscription.map((id, i) => ({ key: `${p}.locationTagTypeIds.subscription[${i}]`, id })),
-      ...k.jobTagTypeIds.map((id, i) => ({ key: `${p}.jobTagTypeIds[${i}]`, id })),
-    ]),
+    paymentTypes: config.money.payments.record
+      ? [{ key: "money.payments.record", id: config.money.payments.record }]
+      : [],
+    pricebookItems: (["shippingItem", "discountItem"] as const).flatMap((name) => {
+      const item = config.money[name];
+      return item ? [{ key: `money.${name}.skuId`, id: item.skuId, kind: item.kind }] : [];
+    }),
+    tagTypes: [
+      ...(["totalMismatchJobTagTypeId", "paidOnlineJobTagTypeId"] as const).flatMap((name) => {
+        const id = config.money[name];
+        return id ? [{ key: `money.${name}`, id }] : [];
+      }),
+      ...of((k, p) => [
+        ...k.customerTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.customerTagTypeIds.oneTime[${i}]`, id })),
+        ...k.customerTagTypeIds.subscription.map((id, i) => ({
+          key: `${p}.customerTagTypeIds.subscription[${i}]`,
+          id,
+        })),
+        ...k.locationTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.locationTagTypeIds.oneTime[${i}]`, id })),
+        ...k.locationTagTypeIds.subscription.map((id, i) => ({
+          key: `${p}.locationTagTypeIds.subscription[${i}]`,
+          id,
+        })),
+        ...k.jobTagTypeIds.map((id, i) => ({ key: `${p}.jobTagTypeIds[${i}]`, id })),
+      ]),
+    ],
   };
 }
 
@@ -75,22 +96,30 @@ function requireAll(refs: readonly Reference[], found: ReadonlySet<number>, what
 export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfig): Promise<VerifiedReferences> {
   const refs = referencesOf(config);
   const idsOf = (items: readonly { id: number }[]) => new Set(items.map((item) => item.id));
-  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes] = await Promise.all([
-    listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
-    listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
-    listCampaigns(http, { ids: uniqueIds(refs.campaigns), active: "True" }),
-    refs.technicians.length > 0
-      ? listTechnicians(http, { ids: uniqueIds(refs.technicians), active: "True" })
-      : Promise.resolve([]),
-    refs.arrivalWindows.length > 0 ? listArrivalWindows(http, { active: "True" }) : Promise.resolve([]),
-    refs.tagTypes.length > 0 ? listTagTypes(http, { ids: uniqueIds(refs.tagTypes) }) : Promise.resolve([]),
-  ]);
+  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items] =
+    await Promise.all([
+      listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
+      listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
+      listCampaigns(http, { ids: uniqueIds(refs.campaigns), active: "True" }),
+      refs.technicians.length > 0
+        ? listTechnicians(http, { ids: uniqueIds(refs.technicians), active: "True" })
+        : Promise.resolve([]),
+      refs.arrivalWindows.length > 0 ? listArrivalWindows(http, { active: "True" }) : Promise.resolve([]),
+      refs.tagTypes.length > 0 ? listTagTypes(http, { ids: uniqueIds(refs.tagTypes) }) : Promise.resolve([]),
+      refs.paymentTypes.length > 0
+        ? listPaymentTypes(http, { ids: uniqueIds(refs.paymentTypes), active: "True" })
+        : Promise.resolve([]),
+      activePricebookItems(http, refs.pricebookItems),
+    ]);
   requireAll(refs.businessUnits, idsOf(businessUnits), "business unit");
   requireAll(refs.jobTypes, idsOf(jobTypes), "job type");
   requireAll(refs.campaigns, idsOf(campaigns), "campaign");
   requireAll(refs.technicians, idsOf(technicians), "technician");
   requireAll(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window");
   requireAll(refs.tagTypes, idsOf(tagTypes), "tag type");
+  requireAll(refs.paymentTypes, idsOf(paymentTypes), "payment type");
+  for (const ref of refs.pricebookItems)
+    requireAll([ref], items.get(ref.kind) ?? new Set(), `${ref.kind} pricebook item`);
   const readableWindows = new Map<number, ArrivalWindowTimes>();
   for (const w of arrivalWindows) {
     if (w.startMinutes !== undefined && w.durationMinutes !== undefined) {
@@ -106,6 +135,22 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     );
   }
   return { arrivalWindows: readableWindows };
+}
+
+/** The configured shipping/discount items that exist and are active, by kind (one call per kind used). */
+async function activePricebookItems(
+  http: ServiceTitanHttp,
+  refs: readonly (Reference & { kind: PricebookKind })[],
+): Promise<Map<PricebookKind, Set<number>>> {
+  const kinds = [...new Set(refs.map((ref) => ref.kind))];
+  const found = await Promise.all(
+    kinds.map(async (kind) => {
+      const ids = uniqueIds(refs.filter((ref) => ref.kind === kind));
+      const page = await listPricebookItems(http, kind, { ids, active: "True", pageSize: ids.length });
+      return [kind, new Set(page.data.map((item) => item.id))] as const;
+    }),
+  );
+  return new Map(found);
 }
 
 /**

@@ -26,6 +26,18 @@ export interface SyncProgress {
   invoiceId?: number;
   invoiceLinesAdded?: number;
   invoiceVerified?: boolean;
+  /** The invoice total as read back after the lines (ServiceTitan's tax included), in cents. */
+  invoiceTotalCents?: number;
+  /** The invoice total differs from the order's `totals.total` by more than a cent (flagged, not failed). */
+  totalMismatch?: boolean;
+  /** The invoice summary says "Paid online …". */
+  paidOnlineNoted?: boolean;
+  /** The ServiceTitan payment recorded for the order (`money.payments.record`). */
+  paymentId?: number;
+  /** Why recording the payment didn't happen (a job note says so). */
+  paymentNotRecorded?: "unavailable" | "rejected";
+  jobNoteAdded?: boolean;
+  mismatchTagged?: boolean;
   tagged?: boolean;
 }
 
@@ -66,6 +78,13 @@ const syncProgressShape = {
   invoiceId: stId.optional(),
   invoiceLinesAdded: z.number().int().nonnegative().optional(),
   invoiceVerified: z.boolean().optional(),
+  invoiceTotalCents: z.number().int().optional(),
+  totalMismatch: z.boolean().optional(),
+  paidOnlineNoted: z.boolean().optional(),
+  paymentId: stId.optional(),
+  paymentNotRecorded: z.enum(["unavailable", "rejected"]).optional(),
+  jobNoteAdded: z.boolean().optional(),
+  mismatchTagged: z.boolean().optional(),
   tagged: z.boolean().optional(),
 };
 /** What a checkpoint may write: unknown members are a caller bug and are refused. */

@@ -23,6 +23,10 @@ export const MetricName = {
   OrdersFailedTransient: "OrdersFailedTransient",
   ServiceTitanCalls: "ServiceTitanCalls",
   ServiceTitan429: "ServiceTitan429",
+  /** Synced orders whose invoice total differs from the order's `totals.total` by more than a cent. */
+  InvoiceTotalMismatch: "InvoiceTotalMismatch",
+  /** Synced orders whose payment could not be recorded (`reason`: unavailable, rejected). */
+  PaymentNotRecorded: "PaymentNotRecorded",
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
@@ -36,6 +40,10 @@ export interface SyncMetrics {
   recordFailure(error: SyncError): void;
   /** One HTTP call to ServiceTitan; `undefined` status = no response (network error, timeout). */
   recordServiceTitanCall(status: number | undefined): void;
+  /** A synced order whose invoice total differs from the order's (flagged, not failed). */
+  recordTotalMismatch(): void;
+  /** A synced order whose payment wasn't recorded: `unavailable` (404/405/410) or `rejected`. */
+  recordPaymentNotRecorded(reason: string): void;
   /** Writes the aggregated counts (EMF) and resets them. Call once at the end of an invocation. */
   flush(): void;
 }
@@ -81,6 +89,8 @@ export function createSyncMetrics(metrics: Metrics = createMetrics()): SyncMetri
         MetricDimension.Reason,
         error.reason,
       ),
+    recordTotalMismatch: () => add(MetricName.InvoiceTotalMismatch),
+    recordPaymentNotRecorded: (reason) => addDimensioned(MetricName.PaymentNotRecorded, MetricDimension.Reason, reason),
     recordServiceTitanCall: (status) => {
       add(MetricName.ServiceTitanCalls);
       if (status === 429) add(MetricName.ServiceTitan429);
@@ -107,5 +117,7 @@ export const noopSyncMetrics: SyncMetrics = {
   recordMatchedBy: () => {},
   recordFailure: () => {},
   recordServiceTitanCall: () => {},
+  recordTotalMismatch: () => {},
+  recordPaymentNotRecorded: () => {},
   flush: () => {},
 };

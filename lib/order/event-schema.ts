@@ -156,14 +156,37 @@ const lineSchema = z.object({
   quantity: z.number().positive().max(1_000_000).finite(),
   unitPrice: money,
   itemKind: z.enum(itemKinds).optional(),
+  /**
+   * Whether the storefront charged sales tax on this line. ServiceTitan takes taxability from the
+   * pricebook item, so this is used when the worker creates the item (an existing item keeps its own
+   * setting; a different tax then shows up in the total reconciliation).
+   */
+  taxable: z.boolean().optional(),
 });
 
+/** Money that can't be negative: amounts in `totals` and `payment` are stated as positive numbers. */
+const nonNegativeMoney = money.refine((cents) => cents >= 0, { message: "Expected an amount of zero or more" });
+
 const totalsSchema = z.object({
-  subtotal: money.optional(),
-  tax: money.optional(),
-  shipping: money.optional(),
-  discount: money.optional(),
-  total: money.optional(),
+  subtotal: nonNegativeMoney.optional(),
+  tax: nonNegativeMoney.optional(),
+  shipping: nonNegativeMoney.optional(),
+  /** The order-level discount as a positive amount taken off the subtotal. */
+  discount: nonNegativeMoney.optional(),
+  total: nonNegativeMoney.optional(),
+});
+
+/**
+ * What the storefront's payment gateway collected. ServiceTitan otherwise shows the invoice as an
+ * open balance for money the store already has.
+ */
+const paymentSchema = z.object({
+  /** How the customer paid, as the storefront names it ("card", "paypal", "apple_pay"). */
+  method: text(40),
+  /** The gateway's transaction reference (charge or capture id). */
+  reference: optional(text(128, { identifier: true })),
+  amount: nonNegativeMoney,
+  paidAt: isoDateTimeWithOffset,
 });
 
 export const supportedSchemaVersion = 1;
@@ -194,7 +217,9 @@ export const orderEventSchema = z
       })
       .optional(),
     notes: optional(text(2000, { min: 0, multiline: true })),
+    payment: paymentSchema.optional(),
   })
+  .superRefine(checkTotals)
   .transform((event) => ({
     ...event,
     serviceAddress: event.serviceAddress ?? event.billingAddress,
@@ -205,11 +230,60 @@ export const orderEventSchema = z
       /** `default` lets the mapping config's `defaultItemKind` override the contract's default. */
       itemKindSource: itemKind ? ("order" as const) : ("default" as const),
     })),
+    payment: event.payment ? withCents(event.payment) : undefined,
   }));
+
+function withCents<T extends { amount: number }>({ amount, ...rest }: T) {
+  return { ...rest, amountCents: amount };
+}
+
+/** One cent of rounding is tolerated: storefronts round tax per line or per order. */
+export const totalsToleranceCents = 1;
+
+/** Σ quantity × unit price, rounded per line, in cents. */
+export function linesSubtotalCents(lines: readonly { quantity: number; unitPrice: number }[]): number {
+  return lines.reduce((sum, line) => sum + Math.round(line.quantity * line.unitPrice), 0);
+}
+
+/**
+ * `totals` must add up (subtotal + shipping − discount + tax = total, within a cent) and the discount
+ * can't exceed the subtotal: either is a storefront bug, and syncing it would put an invoice in
+ * ServiceTitan that disagrees with what the customer paid.
+ */
+function checkTotals(
+  event: {
+    lines: readonly { quantity: number; unitPrice: number }[];
+    totals?: { subtotal?: number; tax?: number; shipping?: number; discount?: number; total?: number } | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const totals = event.totals;
+  if (!totals) return;
+  const { subtotal, tax = 0, shipping = 0, discount = 0, total } = totals;
+  const discountBase = subtotal ?? linesSubtotalCents(event.lines);
+  if (discount > discountBase) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["totals", "discount"],
+      message: `Discount is larger than the subtotal${subtotal === undefined ? " of the lines" : ""}`,
+    });
+    return;
+  }
+  if (subtotal === undefined || total === undefined) return;
+  if (Math.abs(subtotal + shipping - discount + tax - total) > totalsToleranceCents) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["totals", "total"],
+      message:
+        "totals don't add up: totals.subtotal + totals.shipping - totals.discount + totals.tax must equal totals.total (within one cent)",
+    });
+  }
+}
 
 export type OrderEventInput = z.input<typeof orderEventSchema>;
 export type Order = z.output<typeof orderEventSchema>;
 export type OrderLine = Order["lines"][number];
+export type OrderPayment = NonNullable<Order["payment"]>;
 export type Address = z.output<typeof addressSchema>;
 export type OrderType = Order["orderType"];
 export type PurchaseType = Order["purchaseType"];

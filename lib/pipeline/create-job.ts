@@ -42,9 +42,16 @@ export async function createOrderJob(
     campaignId: kind.campaignId,
     appointments: [{ ...appointment, ...(kind.technicianId ? { technicianIds: [kind.technicianId] } : {}) }],
     summary: jobSummary(order),
-    tagTypeIds: kind.jobTagTypeIds,
+    tagTypeIds: jobTagTypeIds(config, order),
     externalData: externalDataStamp(config, ExternalDataKey.OrderKey, orderKey),
   });
+}
+
+/** The order kind's job tags, plus the paid-online tag when the order carries a payment (no extra call). */
+export function jobTagTypeIds(config: SyncConfig, order: Order): number[] {
+  const paidOnline = config.money.paidOnlineJobTagTypeId;
+  const tags = config[order.orderType].jobTagTypeIds;
+  return order.payment && paidOnline !== undefined && !tags.includes(paidOnline) ? [...tags, paidOnline] : tags;
 }
 
 /** The job an earlier attempt of this order created, if its reply was lost before the ledger recorded it. */

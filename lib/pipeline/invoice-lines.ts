@@ -1,44 +1,108 @@
 /**
- * Step 5: the order lines on the job's invoice. ServiceTitan adds ONE item per
- * `PATCH /invoices/{id}/items` call (no batch, no transaction) and invoice items carry no
- * externalData, so exactly-once comes from reading the invoice: lines already there (same skuId,
- * quantity and unit price) are not added again. A fresh order's invoice is known to be empty of our
- * lines, so the first attempt adds without reading first. Afterwards the invoice is read back and
- * every order line must be on it at the order's price — ServiceTitan silently drops misspelled
- * fields (a `price` field gives a $0.00 line), which only a read-back catches.
+ * Step 5: the order on the job's invoice — its lines, then shipping and the order-level discount as
+ * lines of configured pricebook items (ServiceTitan invoices have no shipping or discount field).
+ * Every planned line is an ordinary item (skuId, description, quantity, unit price), so all of them
+ * take the same path: added one per `PATCH /invoices/{id}/items` call (no batch, no transaction),
+ * then read back.
+ *
+ * Invoice items carry no externalData, so exactly-once comes from reading the invoice: lines already
+ * there (same skuId and quantity) are not added again. A fresh order's invoice is known to be empty
+ * of our lines, so the first attempt adds without reading first. Afterwards the invoice is read back
+ * and every planned line must be on it at its price — ServiceTitan silently drops misspelled fields
+ * (a `price` field gives a $0.00 line), which only a read-back catches.
  */
-import { BusinessRuleError, ReasonCode } from "../errors.ts";
+import type { MoneyConfig } from "../config/schema.ts";
+import { BusinessRuleError, ConfigError, ReasonCode } from "../errors.ts";
 import type { ItemKind, Order, OrderLine } from "../order/event-schema.ts";
 import { centsToDecimal, decimalToCents } from "../order/money.ts";
-import { addInvoiceItem, getInvoice, type InvoiceItem } from "../servicetitan/endpoints/accounting.ts";
+import { addInvoiceItem, getInvoice, type Invoice, type InvoiceItem } from "../servicetitan/endpoints/accounting.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { escapeHtml } from "./html.ts";
 
 export interface PlannedLine {
-  line: OrderLine;
-  index: number;
+  /** Where the line comes from, for error details: `lines.0`, `shipping`, `discount`. */
+  source: string;
   skuId: number;
+  /** Plain text; escaped when sent (ServiceTitan's `description` is HTML). */
+  description: string;
+  quantity: number;
+  /** Negative for the discount line (ServiceTitan accepts negative unit prices on appended items). */
+  unitPriceCents: number;
+}
+
+/** The order-level amounts that become lines of configured items, with the config key naming each item. */
+export function adjustmentAmounts(order: Order) {
+  return [
+    { source: "shipping", key: "money.shippingItem", cents: order.totals?.shipping ?? 0, sign: 1, label: "Shipping" },
+    {
+      source: "discount",
+      key: "money.discountItem",
+      cents: order.totals?.discount ?? 0,
+      sign: -1,
+      label: "Order discount",
+    },
+  ] as const;
+}
+
+/**
+ * Shipping or a discount with no configured item is a permanent error naming the key, raised before
+ * anything is written: the config can't know which orders a storefront will send, and dropping the
+ * amount would leave an invoice that disagrees with what the customer paid. Fix the config and
+ * replay the order from the DLQ.
+ */
+export function assertAdjustmentItemsConfigured(order: Order, money: MoneyConfig): void {
+  for (const adjustment of adjustmentAmounts(order)) {
+    const item = adjustment.source === "shipping" ? money.shippingItem : money.discountItem;
+    if (adjustment.cents > 0 && item === undefined) {
+      throw new ConfigError(
+        ReasonCode.ConfigInvalid,
+        adjustment.key,
+        `The order has totals.${adjustment.source} above zero but config ${adjustment.key} names no pricebook item for it`,
+      );
+    }
+  }
 }
 
 export function plannedLines(
   order: Order,
   kindOf: (line: OrderLine) => ItemKind,
   skuIds: Readonly<Record<string, number>>,
+  money: MoneyConfig,
 ): PlannedLine[] {
-  return order.lines.map((line, index) => {
+  const lines = order.lines.map((line, index): PlannedLine => {
     const skuId = skuIds[`${kindOf(line)}:${line.sku}`];
     if (skuId === undefined) throw new Error(`No pricebook item resolved for line ${index}`);
-    return { line, index, skuId };
+    const description = line.description ?? line.name;
+    return {
+      source: `lines.${index}`,
+      skuId,
+      description,
+      quantity: line.quantity,
+      unitPriceCents: line.unitPriceCents,
+    };
   });
+  assertAdjustmentItemsConfigured(order, money);
+  for (const adjustment of adjustmentAmounts(order)) {
+    const item = adjustment.source === "shipping" ? money.shippingItem : money.discountItem;
+    if (adjustment.cents <= 0 || item === undefined) continue;
+    lines.push({
+      source: adjustment.source,
+      skuId: item.skuId,
+      description: adjustment.label,
+      quantity: 1,
+      unitPriceCents: adjustment.sign * adjustment.cents,
+    });
+  }
+  return lines;
 }
 
 /** The line an earlier attempt added: same item and quantity (the price is what verification checks). */
 const addedLine = (planned: PlannedLine, item: InvoiceItem) =>
-  item.skuId === planned.skuId && Number(item.quantity) === planned.line.quantity;
+  item.skuId === planned.skuId && Number(item.quantity) === planned.quantity;
 
-/** On the invoice exactly as ordered: the same item and quantity at the order's unit price. */
+/** On the invoice exactly as planned: the same item and quantity at the planned unit price. */
 const sameLine = (planned: PlannedLine, item: InvoiceItem) =>
-  addedLine(planned, item) && decimalToCents(item.price) === planned.line.unitPriceCents;
+  addedLine(planned, item) && decimalToCents(item.price) === planned.unitPriceCents;
 
 /** Pairs each planned line with a distinct invoice item (two identical lines need two items). */
 function pairLines(
@@ -69,10 +133,10 @@ export async function addInvoiceLines(
     // not be added again when the order is replayed.
     toAdd = pairLines(lines, invoice?.items ?? [], addedLine).missing;
   }
-  for (const { line, skuId } of toAdd) {
+  for (const line of toAdd) {
     await addInvoiceItem(http, invoiceId, {
-      skuId,
-      description: escapeHtml(line.description ?? line.name),
+      skuId: line.skuId,
+      description: escapeHtml(line.description),
       quantity: line.quantity,
       unitPrice: centsToDecimal(line.unitPriceCents),
     });
@@ -80,19 +144,23 @@ export async function addInvoiceLines(
   return { added: toAdd.length };
 }
 
-/** Reads the invoice back: every order line present with its quantity and unit price. */
+/**
+ * Reads the invoice back: every planned line present with its quantity and unit price. Returns the
+ * invoice as read, whose total (with ServiceTitan's tax) the money step compares with the order's.
+ */
 export async function verifyInvoice(
   http: ServiceTitanHttp,
   invoiceId: number,
   lines: readonly PlannedLine[],
-): Promise<void> {
+): Promise<Invoice> {
   const invoice = await getInvoice(http, invoiceId);
   const { missing } = pairLines(lines, invoice?.items ?? [], sameLine);
-  if (missing.length > 0) {
+  if (invoice === undefined || missing.length > 0) {
     throw new BusinessRuleError(
       ReasonCode.InvoiceMismatch,
       `Invoice ${invoiceId} does not show ${missing.length} of the order's ${lines.length} lines at the order's quantity and price`,
-      { details: { invoiceId, missingLineIndexes: missing.map((m) => String(m.index)) } },
+      { details: { invoiceId, missingLines: missing.map((m) => m.source) } },
     );
   }
+  return invoice;
 }

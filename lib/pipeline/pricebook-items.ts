@@ -108,6 +108,7 @@ async function createItem(
     description: escapeHtml(line.description ?? line.name),
     price: centsToDecimal(line.unitPriceCents),
     active: true,
+    ...(line.taxable === undefined ? {} : { taxable: line.taxable }),
     ...(account ? { account } : {}),
     externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
   };

@@ -1,7 +1,8 @@
 /**
  * One order, start to finish, exactly once. Readable top to bottom in the order an order travels:
  * claim in the ledger → check the config against the tenant → customer and location → pricebook
- * items → job → invoice lines → read-back → tags → complete.
+ * items → job → invoice lines (shipping and discount included) → read-back → invoice total, paid
+ * online, payment → tags → complete.
  *
  * Exactly-once: SQS delivers at least once and Lambdas die between a ServiceTitan write and the
  * ledger write recording it. A `fresh` claim proves nothing was written for this order yet, so the
@@ -31,9 +32,11 @@ import { listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { applyMissingTags } from "./apply-tags.ts";
 import { createOrderJob, findOrderJob } from "./create-job.ts";
-import { addInvoiceLines, plannedLines, verifyInvoice } from "./invoice-lines.ts";
+import { addInvoiceLines, assertAdjustmentItemsConfigured, plannedLines, verifyInvoice } from "./invoice-lines.ts";
+import { checkInvoiceTotal, settleInvoice } from "./invoice-money.ts";
 import type { MatchedBy } from "./match-customer.ts";
 import { itemKindOf, type PricebookCache, resolvePricebookItems } from "./pricebook-items.ts";
+import type { PaymentRecording } from "./record-payment.ts";
 import { customerTagTypeIds, locationTagTypeIds } from "./resolve-location.ts";
 import { syncCustomerAndLocation } from "./sync-customer.ts";
 
@@ -45,6 +48,8 @@ export interface SyncDependencies {
   ledger: OrderLedger;
   identityLock: IdentityLock;
   pricebookCache: PricebookCache;
+  /** Whether `Payments_Create` still answers, per container. */
+  paymentRecording: PaymentRecording;
 }
 
 export interface SyncLease {
@@ -114,6 +119,7 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const { progress, orderKey, resumed } = step;
 
   assertTenantCurrency(order, config);
+  assertAdjustmentItemsConfigured(order, config.money);
   const references = await deps.references.verified();
 
   let tagTargets: Parameters<typeof applyMissingTags>[1] | undefined;
@@ -148,13 +154,30 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   }
   const invoiceId = progress.invoiceId as number;
 
-  const lines = plannedLines(order, (line) => itemKindOf(config, order, line), progress.pricebookItemIds);
+  const lines = plannedLines(order, (line) => itemKindOf(config, order, line), progress.pricebookItemIds, config.money);
+  let invoice: Awaited<ReturnType<typeof verifyInvoice>> | undefined;
   if (!progress.invoiceVerified) {
     const { added } = await addInvoiceLines(http, invoiceId, lines, { invoiceMayHaveOurLines: jobWasRecorded });
     progress.invoiceLinesAdded = (progress.invoiceLinesAdded ?? 0) + added;
-    await verifyInvoice(http, invoiceId, lines);
+    invoice = await verifyInvoice(http, invoiceId, lines);
     progress.invoiceVerified = true;
+    Object.assign(progress, checkInvoiceTotal(order, invoice));
   }
+  invoice ??= await verifyInvoice(http, invoiceId, lines);
+  await settleInvoice({
+    http,
+    config,
+    paymentRecording: deps.paymentRecording,
+    order,
+    orderKey,
+    jobId: progress.jobId as number,
+    invoiceId,
+    customerId,
+    invoice,
+    resumed,
+    progress,
+    checkpoint: () => deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress),
+  });
 
   if (!progress.tagged) {
     tagTargets ??= await readTagTargets(http, customerId, locationId);

@@ -11,6 +11,7 @@ import { ReferenceCheck } from "../config/verify-references.ts";
 import { IdentityLock } from "../ledger/identity-lock.ts";
 import { OrderLedger } from "../ledger/ledger.ts";
 import { PricebookCache } from "../pipeline/pricebook-items.ts";
+import { PaymentRecording } from "../pipeline/record-payment.ts";
 import { createServiceTitanClient, type ServiceTitanClientOptions } from "../servicetitan/client.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
@@ -42,6 +43,7 @@ export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependenci
     ledger: new OrderLedger({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
     identityLock: new IdentityLock({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
     pricebookCache: new PricebookCache(),
+    paymentRecording: new PaymentRecording((details) => wiring.observer?.paymentRecordingUnavailable?.(details)),
     sqs: wiring.sqs,
     queueUrl: wiring.queueUrl,
     dlqUrl: wiring.dlqUrl,

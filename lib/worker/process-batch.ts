@@ -45,6 +45,8 @@ export interface RecordOutcome {
 export interface WorkerObserver {
   recordDone(outcome: RecordOutcome): void;
   recordFailure?(error: SyncError): void;
+  /** ServiceTitan answered 404/405/410 to `Payments_Create`: recording is off for this container (once). */
+  paymentRecordingUnavailable?(details: { status: number }): void;
   /** End of an invocation: publish what was aggregated (EMF metrics). */
   flush?(): void;
 }

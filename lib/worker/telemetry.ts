@@ -31,6 +31,15 @@ export function createTelemetryObserver(logger: Logger, metrics: SyncMetrics): W
           metrics.recordOrderSynced();
           if (progress?.matchedBy) metrics.recordMatchedBy(progress.matchedBy);
           logger.info("Order synced", fields);
+          if (progress?.totalMismatch) {
+            metrics.recordTotalMismatch();
+            logger.warn("Invoice total differs from the order total; job flagged for the office", {
+              orderKey: outcome.orderKey,
+              jobId: progress.jobId,
+              invoiceTotalCents: progress.invoiceTotalCents,
+            });
+          }
+          if (progress?.paymentNotRecorded) metrics.recordPaymentNotRecorded(progress.paymentNotRecorded);
           break;
         case RecordStatus.Duplicate:
           metrics.recordDuplicate();
@@ -43,6 +52,12 @@ export function createTelemetryObserver(logger: Logger, metrics: SyncMetrics): W
           logger.warn("Order failed; SQS will redeliver it", fields);
           break;
       }
+    },
+    paymentRecordingUnavailable(details) {
+      logger.warn(
+        "ServiceTitan no longer accepts Payments_Create: payment recording is off for this container; payments go to job notes",
+        details,
+      );
     },
     recordFailure(error) {
       metrics.recordFailure(error);

@@ -48,8 +48,10 @@ const documentSchema = z
   .loose();
 
 export interface OpenApiDocument {
-  /** The API segment of the base path (`crm`, `jpm`, ...); also the document's ajv schema id. */
+  /** The API segment of the base path (`crm`, `jpm`, ...). */
   readonly api: string;
+  /** The document's ajv schema id: `api`, or `api@file` for a supplement (two documents of one API). */
+  readonly schemaId: string;
   /** `/{api}/v2`, taken from the document's first server URL. */
   readonly basePath: string;
   readonly file: string;
@@ -70,7 +72,38 @@ export async function readOpenApiDocuments(dir: string): Promise<OpenApiDocument
   return Promise.all(files.map((file) => readOne(path.join(dir, file))));
 }
 
-async function readOne(file: string): Promise<OpenApiDocument> {
+/**
+ * An older document contributing only the named operations, for operations ServiceTitan dropped from
+ * the current documents but may still serve (`Payments_Create`: `openapi/SOURCES.md`). Everything
+ * else keeps coming from the current documents.
+ */
+export interface OpenApiSupplement {
+  readonly file: string;
+  readonly operations: readonly string[];
+}
+
+/** Reads a supplement, keeping only its listed operations; undefined when the file doesn't exist. */
+export async function readOpenApiSupplement(supplement: OpenApiSupplement): Promise<OpenApiDocument | undefined> {
+  let document: OpenApiDocument;
+  try {
+    document = await readOne(supplement.file, `@${path.basename(supplement.file)}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const wanted = new Set(supplement.operations);
+  const paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>> = {};
+  for (const [template, item] of Object.entries(document.paths)) {
+    const kept = Object.entries(item).filter(([, operation]) => operation && wanted.has(operation.operationId));
+    if (kept.length > 0) paths[template] = Object.fromEntries(kept);
+  }
+  const found = new Set(Object.values(paths).flatMap((item) => Object.values(item).map((op) => op?.operationId)));
+  const missing = supplement.operations.filter((operationId) => !found.has(operationId));
+  if (missing.length > 0) throw new Error(`${path.basename(supplement.file)} does not declare ${missing.join(", ")}`);
+  return { ...document, paths };
+}
+
+async function readOne(file: string, schemaIdSuffix = ""): Promise<OpenApiDocument> {
   const raw: unknown = JSON.parse(await readFile(file, "utf8"));
   const parsed = documentSchema.safeParse(raw);
   if (!parsed.success) {
@@ -86,6 +119,7 @@ async function readOne(file: string): Promise<OpenApiDocument> {
   normalizeNullable(document);
   return {
     api,
+    schemaId: `${api}${schemaIdSuffix}`,
     basePath,
     file,
     paths: parsed.data.paths as OpenApiDocument["paths"],

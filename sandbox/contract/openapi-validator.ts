@@ -8,7 +8,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ContractExchange } from "./exchange.ts";
-import { type OpenApiDocument, readOpenApiDocuments } from "./openapi-documents.ts";
+import {
+  type OpenApiDocument,
+  type OpenApiSupplement,
+  readOpenApiDocuments,
+  readOpenApiSupplement,
+} from "./openapi-documents.ts";
 import { checkPathParameters, checkQuery } from "./parameter-check.ts";
 import { problemDetailsSchema } from "./problem-details.ts";
 import { RouteIndex, type RouteMatch } from "./route-index.ts";
@@ -22,6 +27,17 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 
 /** Where the team keeps the documents: `../shared/servicetitan/openapi` next to the repository. */
 export const defaultOpenApiDir = path.resolve(repoRoot, "../shared/servicetitan/openapi");
+
+/**
+ * `Payments_Create` is absent from the current accounting document; the March 2026 one still
+ * describes it (`openapi/SOURCES.md`). Only that operation is taken from it.
+ */
+export const defaultOpenApiSupplements: readonly OpenApiSupplement[] = [
+  {
+    file: path.resolve(repoRoot, "../shared/servicetitan/openapi-history/accounting-v2-2026-03.json"),
+    operations: ["Payments_Create"],
+  },
+];
 
 const jsonMedia = "application/json";
 
@@ -46,22 +62,31 @@ interface LoadedContract {
 const contracts = new Map<string, Promise<LoadedContract | undefined>>();
 
 /** Resolves to undefined when `dir` does not exist (the documents live outside the repository). */
-export async function loadOpenApiValidator(dir: string = defaultOpenApiDir): Promise<OpenApiValidator | undefined> {
+export async function loadOpenApiValidator(
+  dir: string = defaultOpenApiDir,
+  supplements: readonly OpenApiSupplement[] = defaultOpenApiSupplements,
+): Promise<OpenApiValidator | undefined> {
   const resolved = path.resolve(dir);
-  let pending = contracts.get(resolved);
+  const cacheKey = JSON.stringify([resolved, supplements]);
+  let pending = contracts.get(cacheKey);
   if (pending === undefined) {
-    pending = loadContract(resolved);
-    contracts.set(resolved, pending);
-    pending.catch(() => contracts.delete(resolved));
+    pending = loadContract(resolved, supplements);
+    contracts.set(cacheKey, pending);
+    pending.catch(() => contracts.delete(cacheKey));
   }
   const contract = await pending;
   return contract === undefined ? undefined : createValidator(resolved, contract);
 }
 
-async function loadContract(dir: string): Promise<LoadedContract | undefined> {
-  const documents = await readOpenApiDocuments(dir);
-  if (documents === undefined) return undefined;
-  if (documents.length === 0) throw new Error(`No OpenAPI documents (*.json) in ${dir}`);
+async function loadContract(
+  dir: string,
+  supplementList: readonly OpenApiSupplement[],
+): Promise<LoadedContract | undefined> {
+  const current = await readOpenApiDocuments(dir);
+  if (current === undefined) return undefined;
+  if (current.length === 0) throw new Error(`No OpenAPI documents (*.json) in ${dir}`);
+  const supplements = await Promise.all(supplementList.map(readOpenApiSupplement));
+  const documents = [...current, ...supplements.filter((doc): doc is OpenApiDocument => doc !== undefined)];
   return {
     index: new RouteIndex(documents),
     compiler: new SchemaCompiler(documents),
@@ -176,7 +201,7 @@ function checkRequestBody(compiler: SchemaCompiler, match: RouteMatch, body: unk
     return;
   }
   const pointer = [...operationPointer(match), "requestBody", "content", jsonMedia, "schema"];
-  const check = compiler.at(match.document.api, pointer, requestSchema);
+  const check = compiler.at(match.document.schemaId, pointer, requestSchema);
   for (const problem of check(body)) report(Part.request, problem.pointer, problem.message);
 }
 
@@ -213,7 +238,7 @@ function checkResponse(
     return;
   }
   const pointer = [...operationPointer(match), "responses", String(status), "content", jsonMedia, "schema"];
-  const check = compiler.at(match.document.api, pointer, schema);
+  const check = compiler.at(match.document.schemaId, pointer, schema);
   for (const problem of check(body)) report(Part.response, problem.pointer, problem.message);
 }
 

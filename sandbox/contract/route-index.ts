@@ -47,8 +47,10 @@ export class RouteIndex {
         }),
         operations,
       }));
-      routes.sort((a, b) => compareSpecificity(a.segments, b.segments));
-      this.#byBasePath.set(document.basePath, routes);
+      // A supplement shares its API's base path: its routes come after the current document's.
+      const all = [...(this.#byBasePath.get(document.basePath) ?? []), ...routes];
+      all.sort((a, b) => compareSpecificity(a.segments, b.segments));
+      this.#byBasePath.set(document.basePath, all);
     }
   }
 

@@ -46,11 +46,11 @@ export class SchemaCompiler {
     addFormats(this.#ajv);
     for (const name of permissiveFormats) this.#ajv.addFormat(name, true);
     this.#ajv.addFormat("guid", guidPattern);
-    for (const document of documents) this.#ajv.addSchema(document.raw, document.api);
+    for (const document of documents) this.#ajv.addSchema(document.raw, document.schemaId);
   }
 
   /**
-   * A check for `schema`, found at `pointerTokens` inside document `api` (e.g. an operation's response
+   * A check for `schema`, found at `pointerTokens` inside the document with schema id `api` (e.g. an operation's response
    * schema). Most operation schemas are a bare `$ref` to a component; those are compiled once per component,
    * so the many operations answering `ApiErrorResponse` or `CustomerResponse` share one validator.
    */

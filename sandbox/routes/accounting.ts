@@ -1,6 +1,11 @@
 /**
- * Accounting invoices (accounting-v2.json `Invoices_GetList`, `Invoices_UpdateInvoiceItems`,
- * `Invoices_DeleteInvoiceItem`).
+ * Accounting invoices (accounting-v2.json `Invoices_GetList`, `Invoices_UpdateInvoice`,
+ * `Invoices_UpdateInvoiceItems`, `Invoices_DeleteInvoiceItem`).
+ *
+ * `PATCH /invoices/{id}` binds `summary` (a live integration and a probe agree; api-notes §0 item 4);
+ * the sandbox keeps `summary` and `dueDate` and ignores the rest of `InvoiceUpdateRequest` (the
+ * probe saw items, tax and the like not bind). Negative unit prices are accepted on items, as the
+ * probe observed: a discount is a line at a negative price.
  *
  * `PATCH /invoices/{invoiceId}/items` takes ONE `InvoiceItemUpdateRequest` (not an array) and
  * answers an empty 200. Observed live (api-notes §3.5, 3P probe of a production tenant), mirrored here:
@@ -117,6 +122,24 @@ function resolveSku(state: SandboxState, skuId: number | null | undefined, skuNa
 
 const cents = (n: number) => Math.round(n * 100);
 
+/** `Accounting.V2.InvoiceUpdateRequest`, the fields the sandbox keeps. */
+const invoiceUpdateSchema = z.object({
+  summary: z.string().nullish(),
+  dueDate: z.string().nullish(),
+});
+
+function updateInvoice(ctx: HandlerContext): HandlerResult {
+  const invoice = requireRecord(ctx.state.invoices, pathId(ctx), "Invoice");
+  if (invoice.syncStatus === "Exported") {
+    throw validationProblem({ id: ["The invoice has been exported and cannot be changed."] });
+  }
+  const input = parseBody(invoiceUpdateSchema, ctx.body);
+  if (input.summary !== undefined) invoice.summary = input.summary;
+  if (input.dueDate !== undefined) invoice.dueDate = input.dueDate;
+  invoice.modifiedOn = nowIso();
+  return { status: 200 };
+}
+
 function patchItems(ctx: HandlerContext): HandlerResult {
   const { state } = ctx;
   const invoice = requireRecord(state.invoices, pathId(ctx, "invoiceId"), "Invoice");
@@ -187,6 +210,7 @@ function deleteItem(ctx: HandlerContext): HandlerResult {
 
 export const accountingRoutes: Route[] = [
   route("GET", "accounting", "/invoices", "Invoices_GetList", listInvoices),
+  route("PATCH", "accounting", "/invoices/{id}", "Invoices_UpdateInvoice", updateInvoice),
   route("PATCH", "accounting", "/invoices/{invoiceId}/items", "Invoices_UpdateInvoiceItems", patchItems),
   route("DELETE", "accounting", "/invoices/{invoiceId}/items/{itemId}", "Invoices_DeleteInvoiceItem", deleteItem),
 ];

@@ -4,7 +4,9 @@ import { accountingRoutes } from "./accounting.ts";
 import { contactRoutes } from "./crm-contacts.ts";
 import { customerRoutes } from "./crm-customers.ts";
 import { locationRoutes } from "./crm-locations.ts";
+import { jobNoteRoutes } from "./job-notes.ts";
 import { jpmRoutes } from "./jpm.ts";
+import { paymentRoutes } from "./payments.ts";
 import { pricebookRoutes } from "./pricebook.ts";
 import { settingsRoutes } from "./settings.ts";
 
@@ -13,7 +15,9 @@ export const routes: readonly Route[] = [
   ...locationRoutes,
   ...contactRoutes,
   ...pricebookRoutes,
+  ...jobNoteRoutes,
   ...jpmRoutes,
   ...accountingRoutes,
+  ...paymentRoutes,
   ...settingsRoutes,
 ];

@@ -185,6 +185,26 @@ class World {
     });
   }
 
+  /** A payment applied to the job's invoice (`Payments_Create`, the March 2026 accounting document). */
+  payment(): Promise<{ id: number; invoiceId: number }> {
+    return this.#once("payment", async () => {
+      const { invoiceId } = await this.invoiceItem();
+      const { id: customerId } = await this.customer();
+      const created = await this.client.call<{ id: number }>("POST", "accounting", "/payments", {
+        body: {
+          typeId: seedIds.paymentTypes.onlineStore,
+          amount: 39.98,
+          customerId,
+          memo: "Online store payment, order cov-1",
+          paidOn: "2026-11-20T15:04:05Z",
+          authCode: "ch_coverage_1",
+          splits: [{ invoiceId, amount: 39.98 }],
+        },
+      });
+      return { id: created.id, invoiceId };
+    });
+  }
+
   /** A GUID contact of the newer contacts model (seeded customers are mirrored into it). */
   contactId(): Promise<string> {
     return this.#once("contact", async () => {
@@ -306,6 +326,23 @@ const recipes: Record<string, Recipe> = {
   Invoices_GetList: async (w) =>
     w.client.call("GET", "accounting", "/invoices", { query: { ids: String((await w.job()).invoiceId) } }),
   Invoices_UpdateInvoiceItems: (w) => w.invoiceItem(),
+  Invoices_UpdateInvoice: async (w) =>
+    w.client.call("PATCH", "accounting", `/invoices/${(await w.job()).invoiceId}`, {
+      body: { summary: "Online order cov-1<br/>Paid online 2026-11-20, $19.99 (card)" },
+    }),
+  // Payments_Create is checked against the March 2026 accounting document (openapi-history).
+  Payments_Create: async (w) => w.payment(),
+  Payments_GetList: async (w) =>
+    w.client.call("GET", "accounting", "/payments", {
+      query: { ...paging, appliedToInvoiceIds: String((await w.payment()).invoiceId) },
+    }),
+  PaymentTypes_GetList: (w) =>
+    w.client.call("GET", "accounting", "/payment-types", {
+      query: { ...paging, ids: String(seedIds.paymentTypes.onlineStore), active: "True" },
+    }),
+  Jobs_CreateNote: async (w) =>
+    w.client.call("POST", "jpm", `/jobs/${(await w.job()).id}/notes`, { body: { text: "Paid online", pinToTop: false } }),
+  Jobs_GetNotes: async (w) => w.client.call("GET", "jpm", `/jobs/${(await w.job()).id}/notes`, { query: paging }),
   Invoices_DeleteInvoiceItem: async (w) => {
     const { invoiceId, itemId } = await w.invoiceItem();
     return w.client.call("DELETE", "accounting", `/invoices/${invoiceId}/items/${itemId}`);
@@ -381,6 +418,24 @@ describe.skipIf(!docsPresent)("sandbox ⇄ ServiceTitan OpenAPI contract", () =>
     // Assess
     expect(violations.map(formatViolation)).toEqual([
       'GET Customers_GetList query /nmae: query parameter "nmae" is not declared by the operation (ServiceTitan ignores it silently)',
+    ]);
+  });
+
+  it("checks Payments_Create against the March 2026 accounting document (gone from the current one)", async () => {
+    // Prepare
+    const client = new Client(sandbox);
+    await client.connect();
+    const invoiceId = (await new World(client).job()).invoiceId;
+
+    // Act: a field PaymentCreateRequest doesn't have, next to the required typeId
+    await client.call("POST", "accounting", "/payments", {
+      body: { typeId: seedIds.paymentTypes.onlineStore, amount: 5, reference: "x", splits: [{ invoiceId, amount: 5 }] },
+    });
+    const violations = sandbox.takeViolations();
+
+    // Assess
+    expect(violations.map(formatViolation)).toEqual([
+      'POST Payments_Create request (root): must NOT have additional properties: "reference" is not in the schema',
     ]);
   });
 });

@@ -1,12 +1,17 @@
 /** Job endpoints (jpm-v2.json), relative to `/jpm/v2/tenant/{tenant}`. */
 import type { ActiveFilter, ExternalDataFilter } from "../models/common.ts";
 import {
+  type CreateJobNoteRequest,
   type CreateJobRequest,
+  createJobNoteRequestSchema,
   createJobRequestSchema,
   type Job,
+  type JobNote,
   type JobType,
+  jobNoteSchema,
   jobSchema,
   jobTypeSchema,
+  updateJobTagsRequestSchema,
 } from "../models/jpm.ts";
 import { listAll, type Page, pageOf } from "../pagination.ts";
 import { type ServiceTitanHttp, StApi } from "../types.ts";
@@ -19,13 +24,23 @@ import {
   lookupPageSize,
   matchesNothing,
   requestBody,
+  segment,
 } from "./request-helpers.ts";
 
-export type { AppointmentRequest, CreateJobRequest, Job, JobPriority, JobType } from "../models/jpm.ts";
+export type {
+  AppointmentRequest,
+  CreateJobNoteRequest,
+  CreateJobRequest,
+  Job,
+  JobNote,
+  JobPriority,
+  JobType,
+} from "../models/jpm.ts";
 
 const api = StApi.jpm;
 const jobPage = pageOf(jobSchema);
 const jobTypePage = pageOf(jobTypeSchema);
+const jobNotePage = pageOf(jobNoteSchema);
 
 /** `Jobs_Create` (200): the reply carries `invoiceId`, the invoice the order lines go on. */
 export async function createJob(http: ServiceTitanHttp, body: CreateJobRequest): Promise<Job> {
@@ -92,4 +107,53 @@ export async function listJobTypes(
   if (filter.ids === undefined) return read(undefined);
   const chunks = await Promise.all(idChunks(filter.ids).map(read));
   return chunks.flat();
+}
+
+/**
+ * `Jobs_CreateNote`: a plain-text note on the job, where the office reads what needs its attention.
+ * Notes carry no externalData and the reply no id, so a caller that must not add a note twice
+ * looks for its text with `listJobNotes` first.
+ */
+export async function createJobNote(http: ServiceTitanHttp, jobId: number, body: CreateJobNoteRequest): Promise<void> {
+  const operation = "Jobs_CreateNote";
+  await http.request({
+    method: "POST",
+    api,
+    path: `/jobs/${segment(jobId)}/notes`,
+    body: requestBody(createJobNoteRequestSchema, body, operation),
+    response: jobNoteSchema,
+    operation,
+  });
+}
+
+/** `Jobs_GetNotes`, all pages (a job has a handful). */
+export async function listJobNotes(http: ServiceTitanHttp, jobId: number): Promise<JobNote[]> {
+  return listAll(
+    (page) =>
+      http.request({
+        method: "GET",
+        api,
+        path: `/jobs/${segment(jobId)}/notes`,
+        query: { page, pageSize: lookupPageSize },
+        response: jobNotePage,
+        operation: "Jobs_GetNotes",
+      }),
+    { maxPages: lookupMaxPages },
+  );
+}
+
+/**
+ * `Jobs_Update` with `tagTypeIds` only. The list REPLACES the job's tags, so callers pass the tags
+ * the job has now (read it first) plus theirs; job types and business units add tags of their own.
+ */
+export async function setJobTags(http: ServiceTitanHttp, jobId: number, tagTypeIds: readonly number[]): Promise<Job> {
+  const operation = "Jobs_Update";
+  return http.request({
+    method: "PATCH",
+    api,
+    path: `/jobs/${segment(jobId)}`,
+    body: requestBody(updateJobTagsRequestSchema, { tagTypeIds: [...tagTypeIds] }, operation),
+    response: jobSchema,
+    operation,
+  });
 }

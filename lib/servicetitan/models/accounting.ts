@@ -6,7 +6,7 @@
  */
 import * as z from "zod";
 import { decimalToCents } from "../../order/money.ts";
-import { idSchema, optionalString } from "./common.ts";
+import { idSchema, lenientString, optionalString } from "./common.ts";
 
 /** `Accounting.V2.InvoiceItemType`. */
 export const invoiceItemTypes = ["Service", "Material", "Equipment", "PriceModifier", "Unspecified"] as const;
@@ -40,7 +40,11 @@ export const invoiceSchema = z.object({
     .nullish()
     .transform((job) => job ?? undefined),
   subTotal: decimalString,
+  /** Computed by ServiceTitan from the location's tax zone and the taxable items. */
+  salesTax: decimalString,
   total: decimalString,
+  /** HTML. */
+  summary: optionalString,
   items: z
     .array(invoiceItemSchema)
     .nullish()
@@ -71,3 +75,50 @@ export function stDecimalToCents(value: string): number | undefined {
   const cents = decimalToCents(value);
   return Number.isFinite(cents) ? cents : undefined;
 }
+
+/** `Accounting.V2.InvoiceUpdateRequest`, the one field the worker changes (PATCH semantics: others stay). */
+export const updateInvoiceSummaryRequestSchema = z.object({
+  /** HTML. */
+  summary: z.string().min(1),
+});
+export type UpdateInvoiceSummaryRequest = z.input<typeof updateInvoiceSummaryRequestSchema>;
+
+/** `Accounting.V2.PaymentTypeResponse`. */
+export const paymentTypeSchema = z.object({ id: idSchema, name: lenientString });
+export type PaymentType = z.output<typeof paymentTypeSchema>;
+
+/** `Accounting.V2.PaymentAppliedResponse`. */
+const paymentAppliedSchema = z.object({ appliedTo: idSchema, appliedAmount: decimalString });
+
+/** `Accounting.V2.DetailedPaymentResponse` (the parts the worker uses; `typeId` is a string there). */
+export const paymentSchema = z.object({
+  id: idSchema,
+  active: z.boolean(),
+  typeId: optionalString,
+  memo: optionalString,
+  authCode: optionalString,
+  total: decimalString,
+  appliedTo: z
+    .array(paymentAppliedSchema)
+    .nullish()
+    .transform((applied) => applied ?? []),
+});
+export type Payment = z.output<typeof paymentSchema>;
+
+/**
+ * `Accounting.V2.PaymentCreateRequest` as documented until March 2026 (`Payments_Create` is absent
+ * from the current accounting document; see api-notes §0 item 9).
+ */
+export const createPaymentRequestSchema = z.object({
+  typeId: idSchema,
+  amount: z.number(),
+  customerId: idSchema.optional(),
+  memo: z.string().optional(),
+  paidOn: z.string().min(1),
+  authCode: z.string().optional(),
+  splits: z.array(z.object({ invoiceId: idSchema, amount: z.number() })).min(1),
+});
+export type CreatePaymentRequest = z.input<typeof createPaymentRequestSchema>;
+
+/** `Accounting.V2.PaymentResponse` (the parts the worker uses). */
+export const createdPaymentSchema = z.object({ id: idSchema });

@@ -82,3 +82,18 @@ export const createJobRequestSchema = z.object({
   invoiceSignatureIsRequired: z.boolean().optional(),
 });
 export type CreateJobRequest = z.input<typeof createJobRequestSchema>;
+
+/** `Jpm.V2.JobNoteCreateRequest`. */
+export const createJobNoteRequestSchema = z.object({
+  /** Plain text. */
+  text: z.string().min(1),
+  pinToTop: z.boolean().optional(),
+});
+export type CreateJobNoteRequest = z.input<typeof createJobNoteRequestSchema>;
+
+/** `Jpm.V2.NoteResponse` (notes have no id in the spec). */
+export const jobNoteSchema = z.object({ text: lenientString, isPinned: z.boolean().optional() });
+export type JobNote = z.output<typeof jobNoteSchema>;
+
+/** `Jpm.V2.UpdateJobRequest`: only the tag list (a full list: it replaces the job's tags). */
+export const updateJobTagsRequestSchema = z.object({ tagTypeIds: z.array(idSchema) });
