@@ -45,7 +45,8 @@ function createPayment({ state, body }: HandlerContext): HandlerResult {
     errors.add("customerId", `Customer with id ${input.customerId} not found.`);
   }
   const splits = (input.splits ?? []).map((split, i) => {
-    const invoice = split.invoiceId === undefined || split.invoiceId === null ? undefined : state.invoices.get(split.invoiceId);
+    const invoice =
+      split.invoiceId === undefined || split.invoiceId === null ? undefined : state.invoices.get(split.invoiceId);
     if (!invoice) errors.add(`splits[${i}].invoiceId`, "Invoice not found.");
     return { invoiceId: invoice?.id ?? 0, amountCents: cents(split.amount ?? 0) };
   });
@@ -145,9 +146,7 @@ function listPaymentTypes({ state, query: q }: HandlerContext): HandlerResult {
   const ids = byIds(q.intList("ids"));
   const active = q.active();
   const dated = dateFilter(q);
-  const items = [...state.paymentTypes.values()].filter(
-    (t) => ids(t) && matchesActive(t.active, active) && dated(t),
-  );
+  const items = [...state.paymentTypes.values()].filter((t) => ids(t) && matchesActive(t.active, active) && dated(t));
   const sorted = orderItems(items, q, standardSortFields<PaymentTypeRecord>());
   return {
     status: 200,

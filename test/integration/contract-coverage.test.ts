@@ -341,7 +341,9 @@ const recipes: Record<string, Recipe> = {
       query: { ...paging, ids: String(seedIds.paymentTypes.onlineStore), active: "True" },
     }),
   Jobs_CreateNote: async (w) =>
-    w.client.call("POST", "jpm", `/jobs/${(await w.job()).id}/notes`, { body: { text: "Paid online", pinToTop: false } }),
+    w.client.call("POST", "jpm", `/jobs/${(await w.job()).id}/notes`, {
+      body: { text: "Paid online", pinToTop: false },
+    }),
   Jobs_GetNotes: async (w) => w.client.call("GET", "jpm", `/jobs/${(await w.job()).id}/notes`, { query: paging }),
   Invoices_DeleteInvoiceItem: async (w) => {
     const { invoiceId, itemId } = await w.invoiceItem();

@@ -10,7 +10,9 @@ const page = (data: unknown[]) => ({ page: 1, pageSize: 50, hasMore: false, data
 const named = (id: number) => ({ id, name: `Ref ${id}`, active: true });
 
 /** Answers each reference list from `tenant`; counts calls; can fail the next N calls transiently. */
-function fakeTenant(tenant: { arrivalWindows?: unknown[]; campaigns?: number[] } = {}) {
+function fakeTenant(
+  tenant: { arrivalWindows?: unknown[]; campaigns?: number[]; services?: number[]; paymentTypes?: number[] } = {},
+) {
   let failNext = 0;
   const http: ServiceTitanHttp & { failNext(n: number): void } = {
     tenantId: "1",
@@ -32,7 +34,11 @@ function fakeTenant(tenant: { arrivalWindows?: unknown[]; campaigns?: number[] }
         if (req.path.startsWith("/technicians")) return page([{ ...named(801), userId: 1 }]);
         if (req.path.startsWith("/tag-types"))
           return page(
-            [1101, 1102, 1103, 1104, 1105, 1106, 1107].map((id) => ({ ...named(id), code: "", color: "#000000" })),
+            [1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109].map((id) => ({
+              ...named(id),
+              code: "",
+              color: "#000000",
+            })),
           );
         if (req.path.startsWith("/arrival-windows"))
           return page(
@@ -40,6 +46,11 @@ function fakeTenant(tenant: { arrivalWindows?: unknown[]; campaigns?: number[] }
               { id: 901, start: "08:00:00", duration: "04:00:00", businessUnitIds: [], active: true },
             ],
           );
+        if (req.path.startsWith("/services"))
+          return page(
+            (tenant.services ?? [5203, 5204]).map((id) => ({ id, code: `SVC-${id}`, active: true, price: 0 })),
+          );
+        if (req.path.startsWith("/payment-types")) return page((tenant.paymentTypes ?? [1501]).map(named));
         throw new Error(`unexpected ${req.path}`);
       })();
       return (req.response ? req.response.parse(body) : body) as T;
@@ -111,5 +122,23 @@ describe("ReferenceCheck", () => {
     // Assess
     expect(first).toBeInstanceOf(ServiceTitanUnavailableError);
     expect(second.arrivalWindows.has(901)).toBe(true);
+  });
+
+  it("checks the money items and the payment type, naming their keys", async () => {
+    // Prepare
+    const config: SyncConfig = { ...exampleConfig() };
+    config.money = { ...config.money, payments: { record: 1599 } };
+
+    // Act
+    const noShipping = await new ReferenceCheck(fakeTenant({ services: [5204] }), exampleConfig())
+      .verified()
+      .catch((e: unknown) => e);
+    const noPaymentType = await new ReferenceCheck(fakeTenant(), config).verified().catch((e: unknown) => e);
+    const fine = await new ReferenceCheck(fakeTenant({ paymentTypes: [1599] }), config).verified();
+
+    // Assess
+    expect((noShipping as ConfigError).key).toBe("money.shippingItem.skuId");
+    expect((noPaymentType as ConfigError).key).toBe("money.payments.record");
+    expect(fine.arrivalWindows.has(901)).toBe(true);
   });
 });
