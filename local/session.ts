@@ -78,6 +78,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       telemetry?.recordDone(outcome);
     },
     recordFailure: (error) => telemetry?.recordFailure?.(error),
+    paymentRecordingUnavailable: (details) => telemetry?.paymentRecordingUnavailable?.(details),
     flush: () => telemetry?.flush?.(),
   };
   const lanes = options.runnerConcurrency ?? 1;
