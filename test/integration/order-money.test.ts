@@ -194,10 +194,11 @@ describe("recording the payment (money.payments.record)", () => {
     const world = await startWorld({ config: recordingConfig(), session: { runnerConcurrency: 1 } });
     try {
       world.sandbox.state.removedOperations.add("Payments_Create");
-      const events = [paidOrder(6, "3.13", "54.12"), paidOrder(7, "3.13", "54.12")];
+      const first = paidOrder(6, "3.13", "54.12");
+      const second = paidOrder(7, "3.13", "54.12");
 
       // Act: one after the other (orders already in flight when the 404 arrives may still try once each)
-      const outcomes = [...(await world.sync([events[0]])), ...(await world.sync([events[1]]))];
+      const outcomes = [...(await world.sync([first])), ...(await world.sync([second]))];
 
       // Assess
       expect(outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
