@@ -5,23 +5,31 @@
  */
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SyncConfig } from "../../lib/config/schema.ts";
 import { createCustomer } from "../../lib/servicetitan/endpoints/crm.ts";
+import { seedIds } from "../../sandbox/seed.ts";
 import type { FaultRule } from "../../sandbox/types.ts";
 import { buildOrderEvent } from "../support/order-factory.ts";
 import { effectCounts, snapshotState } from "../support/snapshot.ts";
-import { startWorld, type World } from "../support/world.ts";
+import { exampleConfig, startWorld, type World } from "../support/world.ts";
 
-/** Two orders that between them make every kind of ServiceTitan write the worker does. */
+/**
+ * Two orders that between them make every kind of ServiceTitan write the worker does. The first is
+ * taxed by ServiceTitan (ZIP 62703: 6.25 % of 22.75 = 1.42) while the store taxed after its discount
+ * (1.25), so it also gets the mismatch note and tag; both were paid online and are recorded as payments.
+ */
 const newCustomerOrder = buildOrderEvent({
   orderId: "eo-1001",
   purchaseType: "subscription",
   placedAt: "2026-11-18T10:00:00-06:00",
   customer: { firstName: "Ezra", lastName: "Onceonly", email: "ezra.onceonly@example.com", phone: "555-010-0180" },
-  billingAddress: { street: "1 Once Street", city: "Springfield", state: "IL", zip: "62704" },
+  billingAddress: { street: "1 Once Street", city: "Springfield", state: "IL", zip: "62703" },
   lines: [
     { sku: "EO-NEW-MATERIAL", name: "New material", quantity: 3, unitPrice: "4.25" },
     { sku: "FLT-16x25x1", name: "Filter 16x25x1", quantity: 1, unitPrice: "10.00" },
   ],
+  totals: { subtotal: "22.75", shipping: "4.00", discount: "2.75", tax: "1.25", total: "25.25" },
+  payment: { method: "card", reference: "ch_eo_1001", amount: "25.25", paidAt: "2026-11-18T10:00:00-06:00" },
 });
 const returningCustomerOrder = buildOrderEvent({
   orderId: "eo-1002",
@@ -31,7 +39,14 @@ const returningCustomerOrder = buildOrderEvent({
   billingAddress: { street: "2 Known Street", city: "Springfield", state: "IL", zip: "62704" },
   serviceAddress: { street: "3 Elsewhere Avenue", city: "Springfield", state: "IL", zip: "62704" },
   lines: [{ sku: "EO-NEW-EQUIPMENT", name: "New equipment", quantity: 1, unitPrice: "99.99", itemKind: "equipment" }],
+  payment: { method: "paypal", reference: "pp_eo_1002", amount: "99.99", paidAt: "2026-11-18T11:00:00-06:00" },
 });
+
+/** The example config, with payments recorded (`Payments_Create`). */
+function recordingConfig(): SyncConfig {
+  const config = exampleConfig();
+  return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
+}
 
 /** The returning customer exists before the orders arrive, untagged, at another address. */
 async function prepare(world: World) {
@@ -46,7 +61,7 @@ async function prepare(world: World) {
 }
 
 async function runScenario(faults: readonly FaultRule[], wrapFirstInvocation = false) {
-  const world = await startWorld();
+  const world = await startWorld({ config: recordingConfig() });
   try {
     await prepare(world);
     for (const rule of faults) world.sandbox.faults.add(rule);
@@ -65,9 +80,14 @@ describe("crash at every step boundary, then redelivery", () => {
     clean = await runScenario([]);
   });
 
-  it("the clean run synced both orders", () => {
+  it("the clean run synced both orders, with their money", () => {
     expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
     expect(clean.snapshot.jobs).toHaveLength(2);
+    const ezra = clean.snapshot.jobs.find((j) => j.customer === "Ezra Onceonly");
+    expect(ezra?.payments).toEqual([[2525, "Online store payment, order test-store:eo-1001", 1]]);
+    expect(ezra?.notes).toHaveLength(1);
+    expect(ezra?.tags).toContain(seedIds.tagTypes.invoiceTotalMismatch);
+    expect(ezra?.invoice).toContainEqual(["WEB-DISCOUNT", 1, -275]);
   });
 
   const writes = [
@@ -77,6 +97,10 @@ describe("crash at every step boundary, then redelivery", () => {
     "Equipment_Create",
     "Jobs_Create",
     "Invoices_UpdateInvoiceItems",
+    "Invoices_UpdateInvoice",
+    "Payments_Create",
+    "Jobs_CreateNote",
+    "Jobs_Update",
     "Customers_CreateTag",
   ] as const;
 

@@ -1,6 +1,7 @@
 /**
  * A canonical, id-free picture of what orders produced in the sandbox: customers with contacts and
- * tags, locations, pricebook items, jobs with appointments, invoice lines. Two runs of the same
+ * tags, locations, pricebook items, jobs with appointments, invoice lines, summary, payments and job
+ * notes. Two runs of the same
  * orders — one clean, one with faults injected — must produce equal snapshots.
  */
 import type { SandboxState } from "../../sandbox/state.ts";
@@ -60,6 +61,13 @@ export function snapshotState(state: SandboxState) {
         invoice: sorted(
           (state.invoices.get(j.invoiceId)?.items ?? []).map((i) => [skuCode(i.skuId), i.quantity, i.unitPriceCents]),
         ),
+        invoiceSummary: state.invoices.get(j.invoiceId)?.summary ?? null,
+        payments: sorted(
+          [...state.payments.values()]
+            .filter((p) => p.splits.some((split) => split.invoiceId === j.invoiceId))
+            .map((p) => [p.amountCents, p.memo, p.splits.length]),
+        ),
+        notes: sorted(state.jobNotes.filter((n) => n.jobId === j.id).map((n) => n.text)),
       })),
     ),
   };
@@ -75,5 +83,7 @@ export function effectCounts(state: SandboxState) {
     skus: state.materials.size + state.equipment.size + state.services.size,
     jobs: state.jobs.size,
     invoiceItems,
+    payments: state.payments.size,
+    jobNotes: state.jobNotes.length,
   };
 }

@@ -75,7 +75,7 @@ describe("payment and taxable lines", () => {
   it("reads the payment block in cents and keeps a line's taxable flag", () => {
     // Prepare
     const body = buildOrderBody({
-      lines: [{ ...lines[0], taxable: false }],
+      lines: [{ sku: "TEST-FLT", name: "Test filter", quantity: 4, unitPrice: "12.50", taxable: false }],
       payment: { method: "card", reference: "ch_123", amount: "50.00", paidAt: "2026-11-20T15:04:05-06:00" },
     });
 
