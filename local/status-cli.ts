@@ -154,6 +154,12 @@ export interface OrderStatusView {
   invoiceId: number | null;
   invoiceLinesAdded: number | null;
   invoiceVerified: boolean | null;
+  /** The invoice total read back after the lines (ServiceTitan's tax included), in cents. */
+  invoiceTotalCents: number | null;
+  /** The invoice total differs from the order's `totals.total` by more than a cent (flagged, not failed). */
+  totalMismatch: boolean | null;
+  paymentId: number | null;
+  paymentNotRecorded: string | null;
   tagged: boolean | null;
   pricebookItemIds: Record<string, number>;
   lastError: { reason: string; kind: string; message: string; at: string } | null;
@@ -177,6 +183,10 @@ export function statusView(record: LedgerRecord): OrderStatusView {
     invoiceId: p.invoiceId ?? null,
     invoiceLinesAdded: p.invoiceLinesAdded ?? null,
     invoiceVerified: p.invoiceVerified ?? null,
+    invoiceTotalCents: p.invoiceTotalCents ?? null,
+    totalMismatch: p.totalMismatch ?? null,
+    paymentId: p.paymentId ?? null,
+    paymentNotRecorded: p.paymentNotRecorded ?? null,
     tagged: p.tagged ?? null,
     pricebookItemIds: p.pricebookItemIds ?? {},
     lastError:
@@ -191,6 +201,22 @@ function show(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "-";
   if (typeof value === "boolean") return value ? "yes" : "no";
   return String(value);
+}
+
+/** "54.12", with the mismatch flag spelled out when the invoice disagrees with the order. */
+function invoiceTotal(view: OrderStatusView): string {
+  if (view.invoiceTotalCents === null) return "-";
+  const cents = Math.abs(view.invoiceTotalCents);
+  const amount = `${view.invoiceTotalCents < 0 ? "-" : ""}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+  return view.totalMismatch
+    ? `${amount} — DIFFERS from the order total (flagged: job tag and note)`
+    : `${amount} (matches the order)`;
+}
+
+function payment(view: OrderStatusView): string {
+  if (view.paymentId !== null) return `recorded (payment ${view.paymentId})`;
+  if (view.paymentNotRecorded !== null) return `not recorded (${view.paymentNotRecorded}; see the job note)`;
+  return "-";
 }
 
 function created(id: number | null, wasCreated: boolean | null): string {
@@ -215,6 +241,8 @@ export function renderOrderStatus(record: LedgerRecord, color = false): string {
     { Invoice: show(view.invoiceId) },
     { "Invoice lines added": show(view.invoiceLinesAdded) },
     { "Invoice verified": show(view.invoiceVerified) },
+    { "Invoice total": invoiceTotal(view) },
+    { Payment: payment(view) },
     { Tagged: show(view.tagged) },
     {
       "Last error":

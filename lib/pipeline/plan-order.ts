@@ -7,6 +7,7 @@ import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
 import type { Order } from "../order/event-schema.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { adjustmentAmounts, assertAdjustmentItemsConfigured } from "./invoice-lines.ts";
 import { type MatchedBy, matchCustomer } from "./match-customer.ts";
 import { findPricebookItem, itemKindOf } from "./pricebook-items.ts";
 import { customerTagTypeIds, findCustomerLocation, locationTagTypeIds } from "./resolve-location.ts";
@@ -27,6 +28,7 @@ export async function planOrder(
 ): Promise<OrderPlan> {
   const { http, config } = deps;
   assertTenantCurrency(order, config);
+  assertAdjustmentItemsConfigured(order, config.money);
   await deps.references.verified();
   const kind = config[order.orderType];
   const match = await matchCustomer(http, order);
@@ -56,7 +58,8 @@ export async function planOrder(
       jobTypeId: kind.jobTypeId,
       campaignId: kind.campaignId,
     },
-    invoiceLines: order.lines.length,
+    // Order lines plus a shipping and a discount line when those amounts are above zero.
+    invoiceLines: order.lines.length + adjustmentAmounts(order).filter((a) => a.cents > 0).length,
     tags: {
       customer: customerTagTypeIds(config, order),
       location: locationTagTypeIds(config, order),

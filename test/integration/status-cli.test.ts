@@ -35,6 +35,9 @@ beforeAll(async () => {
     invoiceId: 9505,
     invoiceLinesAdded: 2,
     invoiceVerified: true,
+    invoiceTotalCents: 5412,
+    totalMismatch: true,
+    paymentId: 9606,
     tagged: true,
   });
   // A permanently failed order.
@@ -85,6 +88,8 @@ describe("runStatusCli", () => {
       "8404",
       "9505",
       "email",
+      "54.12 — DIFFERS from the order total (flagged: job tag and note)",
+      "recorded (payment 9606)",
     ]) {
       expect(text).toContain(expected);
     }
