@@ -18,17 +18,29 @@ import { defaultSeed, seedContacts, seedIds, startSandbox } from "../sandbox/ser
 import type { Exchange, FaultRule, Sandbox } from "../sandbox/types.ts";
 import {
   countByOperation,
+  isPricebookLookup,
+  isReferenceExchange,
   isTokenExchange,
-  pricebookLookupOperations,
   reconcileCalls,
-  referenceOperations,
 } from "./exchanges.ts";
-import { benchOrder, knownLine, newCustomerOrder, returningCustomerOrder, returningPoolSeed } from "./orders.ts";
+import {
+  benchOrder,
+  knownLine,
+  newCustomerOrder,
+  paidOnlineOrder,
+  returningCustomerOrder,
+  returningPoolSeed,
+} from "./orders.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
 
+/**
+ * The example config with payment recording on (`money.payments.record`): only orders with a
+ * `payment` block (scenarios e, e2) record one, so the other scenarios are unaffected.
+ */
 export function exampleConfig(): SyncConfig {
-  return loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
+  const config = loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
+  return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
 }
 
 export interface DynamoRequests {
@@ -105,7 +117,6 @@ function describeCalls(
   dynamo: DynamoRequests,
 ): OrderCalls {
   const byOperation = countByOperation(exchanges);
-  const sum = (ops: ReadonlySet<string>) => exchanges.filter((e) => e.operationId && ops.has(e.operationId)).length;
   return {
     id,
     label,
@@ -113,8 +124,8 @@ function describeCalls(
     calls: exchanges.length,
     byOperation,
     tokenCalls: exchanges.filter(isTokenExchange).length,
-    referenceCalls: sum(referenceOperations),
-    pricebookLookups: sum(pricebookLookupOperations),
+    referenceCalls: exchanges.filter(isReferenceExchange).length,
+    pricebookLookups: exchanges.filter(isPricebookLookup).length,
     reconcileCalls: reconcileCalls(exchanges),
     dynamo,
   };
@@ -272,6 +283,22 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
           billingAddress: { street: "42 Sample Street", city: "Shelbyville", state: "IL", zip: "62565" },
           lines: [knownSku],
         }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "e",
+        "new customer, paid online: lines + shipping + discount + ServiceTitan's tax, payment recorded",
+        paidOnlineOrder("CPO-E", 60_002, [knownLine(0, 4)], { taxAsServiceTitan: true }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "e2",
+        "as e, but the store's tax differs from ServiceTitan's: flagged (job note + job tag)",
+        paidOnlineOrder("CPO-E2", 60_003, [knownLine(0, 4)], { taxAsServiceTitan: false }),
       ),
     );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);

@@ -13,6 +13,7 @@ export const referenceOperations: ReadonlySet<string> = new Set([
   "Technicians_GetList",
   "ArrivalWindows_GetList",
   "TagTypes_GetList",
+  "PaymentTypes_GetList",
 ]);
 
 /** SKU searches (`lib/pipeline/pricebook-items.ts`): once per SKU per container, then cached. */
@@ -21,6 +22,15 @@ export const pricebookLookupOperations: ReadonlySet<string> = new Set([
   "Equipment_GetList",
   "Services_GetList",
 ]);
+
+/** The start-up check of configured pricebook items (shipping, discount) lists them by `ids`, not by SKU text. */
+export const isReferenceExchange = (e: Exchange): boolean =>
+  e.operationId !== undefined &&
+  (referenceOperations.has(e.operationId) || (pricebookLookupOperations.has(e.operationId) && "ids" in e.query));
+
+/** A SKU search (`searchText`), once per SKU per container. */
+export const isPricebookLookup = (e: Exchange): boolean =>
+  e.operationId !== undefined && pricebookLookupOperations.has(e.operationId) && !("ids" in e.query);
 
 export const isTokenExchange = (e: Exchange): boolean => e.path.replace(/\/+$/, "") === "/connect/token";
 

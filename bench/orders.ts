@@ -190,3 +190,36 @@ export function mixedOrder(n: number, options: MixOptions): MixedOrder {
     lines: lines.length,
   };
 }
+
+/**
+ * New customer `n` at ZIP 62703 (the sandbox's 6.25 % tax zone; the seeded filters are taxable), paid
+ * online, with 5.99 shipping and a 10 % discount. With `taxAsServiceTitan` the store taxed the lines
+ * before the discount as ServiceTitan does (totals match); without, after it (a mismatch to flag).
+ */
+export function paidOnlineOrder(
+  orderId: string,
+  n: number,
+  lines: BenchLine[],
+  options: { taxAsServiceTitan: boolean },
+): OrderEventInput {
+  const base = newCustomerOrder(orderId, n, lines);
+  let subtotal = 0;
+  for (const line of lines) subtotal += Math.round(Number(line.unitPrice) * 100) * Number(line.quantity);
+  const shipping = 599;
+  const discount = Math.round(subtotal / 10);
+  const tax = Math.round((options.taxAsServiceTitan ? subtotal : subtotal - discount) * 0.0625);
+  const total = subtotal + shipping - discount + tax;
+  const money = (value: number) => (value / 100).toFixed(2);
+  return {
+    ...base,
+    billingAddress: { ...base.billingAddress, zip: "62703" },
+    totals: {
+      subtotal: money(subtotal),
+      shipping: money(shipping),
+      discount: money(discount),
+      tax: money(tax),
+      total: money(total),
+    },
+    payment: { method: "card", reference: `ch_bench_${n}`, amount: money(total), paidAt: "2026-11-18T10:00:00-06:00" },
+  };
+}
