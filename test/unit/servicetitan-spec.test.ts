@@ -13,7 +13,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ServiceTitanRejectedError } from "../../lib/errors.ts";
-import { addInvoiceItem, getInvoice } from "../../lib/servicetitan/endpoints/accounting.ts";
+import {
+  addInvoiceItem,
+  createPayment,
+  getInvoice,
+  listInvoicePayments,
+  listPaymentTypes,
+  updateInvoiceSummary,
+} from "../../lib/servicetitan/endpoints/accounting.ts";
 import {
   addCustomerTag,
   addLocationTag,
@@ -26,7 +33,14 @@ import {
   listLocations,
   searchContactMethods,
 } from "../../lib/servicetitan/endpoints/crm.ts";
-import { createJob, listJobs, listJobTypes } from "../../lib/servicetitan/endpoints/jpm.ts";
+import {
+  createJob,
+  createJobNote,
+  listJobNotes,
+  listJobs,
+  listJobTypes,
+  setJobTags,
+} from "../../lib/servicetitan/endpoints/jpm.ts";
 import { createPricebookItem, listPricebookItems } from "../../lib/servicetitan/endpoints/pricebook.ts";
 import {
   listArrivalWindows,
@@ -38,8 +52,13 @@ import {
 import { ServiceTitanRequestInvalidError } from "../../lib/servicetitan/errors.ts";
 import type { ServiceTitanCallStats, ServiceTitanHttp, StRequest } from "../../lib/servicetitan/types.ts";
 import { buildApiUrl } from "../../lib/servicetitan/url.ts";
-import { type OpenApiDocument, readOpenApiDocuments } from "../../sandbox/contract/openapi-documents.ts";
 import {
+  type OpenApiDocument,
+  readOpenApiDocuments,
+  readOpenApiSupplement,
+} from "../../sandbox/contract/openapi-documents.ts";
+import {
+  defaultOpenApiSupplements,
   formatViolation,
   loadOpenApiValidator,
   type OpenApiValidator,
@@ -59,6 +78,8 @@ type Json = Record<string, unknown>;
 
 let validator: OpenApiValidator;
 let documents: Map<string, OpenApiDocument>;
+/** Operations taken from older documents (`Payments_Create`), searched after the current ones. */
+let supplements: OpenApiDocument[];
 
 beforeAll(async () => {
   if (!docsPresent) return;
@@ -66,6 +87,8 @@ beforeAll(async () => {
   if (!loaded) throw new Error("contract validator did not load");
   validator = loaded;
   documents = new Map(((await readOpenApiDocuments(openApiDir)) ?? []).map((doc) => [doc.api, doc]));
+  const older = await Promise.all(defaultOpenApiSupplements.map(readOpenApiSupplement));
+  supplements = older.filter((doc): doc is OpenApiDocument => doc !== undefined);
 });
 
 interface Operation {
@@ -75,8 +98,16 @@ interface Operation {
 }
 
 function findOperation(api: string, method: string, requestPath: string): Operation | undefined {
-  const document = documents.get(api);
-  if (!document) return undefined;
+  const current = documents.get(api);
+  const candidates = [...(current ? [current] : []), ...supplements.filter((doc) => doc.api === api)];
+  for (const document of candidates) {
+    const found = findIn(document, method, requestPath);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function findIn(document: OpenApiDocument, method: string, requestPath: string): Operation | undefined {
   const target = `/tenant/${tenant}${requestPath}`;
   // Literal segments win over parameters (`/contacts/contact-methods` is not `/contacts/{id}`).
   const templates = Object.entries(document.paths).sort(
@@ -481,6 +512,48 @@ describe.skipIf(!docsPresent)("endpoint modules conform to the OpenAPI documents
     expect(http.requests[0]?.query).toMatchObject({ ids: "1" });
     expect(invoice?.items[0]).toMatchObject({ id: 1, skuId: 1, price: "Testy", type: "Service" });
     expect(http.requests[1]?.body).toEqual({ skuId: 7, description: "Filter", quantity: 2, unitPrice: 19.99 });
+  });
+
+  it("accounting: invoice summary, payments (Payments_Create per the March 2026 document), payment types", async () => {
+    // Prepare
+    const http = new SpecHttp();
+
+    // Act
+    await updateInvoiceSummary(http, 1, { summary: "Paid online 2026-11-20, $54.12" });
+    const payments = await listInvoicePayments(http, 1);
+    const created = await createPayment(http, {
+      typeId: 3,
+      amount: 54.12,
+      customerId: 2,
+      memo: "Online store payment, order store-1:1001",
+      paidOn: "2026-11-20T21:04:05.000Z",
+      authCode: "ch_1",
+      splits: [{ invoiceId: 1, amount: 54.12 }],
+    });
+    const types = await listPaymentTypes(http, { ids: [3], active: "True" });
+
+    // Assess
+    expectConformant(http, ["Invoices_UpdateInvoice", "Payments_GetList", "Payments_Create", "PaymentTypes_GetList"]);
+    expect(http.requests[1]?.query).toMatchObject({ appliedToInvoiceIds: "1" });
+    expect(payments[0]).toMatchObject({ id: 1, active: false, appliedTo: [{ appliedTo: 1 }] });
+    expect(created.id).toBe(1);
+    expect(types[0]).toMatchObject({ id: 1 });
+  });
+
+  it("jpm: job notes and the job's tag list", async () => {
+    // Prepare
+    const http = new SpecHttp();
+
+    // Act
+    await createJobNote(http, 1, { text: "Online order store-1:1001: check the tax" });
+    const notes = await listJobNotes(http, 1);
+    const job = await setJobTags(http, 1, [11, 12]);
+
+    // Assess
+    expectConformant(http, ["Jobs_CreateNote", "Jobs_GetNotes", "Jobs_Update"]);
+    expect(notes[0]?.text).toBe("Testy");
+    expect(http.requests[2]?.body).toEqual({ tagTypeIds: [11, 12] });
+    expect(job.id).toBe(1);
   });
 
   it("settings, marketing, dispatch: every lookup uses only its documented filters", async () => {
