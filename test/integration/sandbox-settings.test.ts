@@ -40,6 +40,8 @@ describe("sandbox settings, marketing and dispatch lookups", () => {
       [1105, "Online Store Location"],
       [1106, "Online Order Job"],
       [1107, "Subscriber Location"],
+      [1108, "Online - Check Invoice Total"],
+      [1109, "Online - Paid"],
     ]);
   });
 
@@ -95,8 +97,8 @@ describe("sandbox settings, marketing and dispatch lookups", () => {
     const first = await client.get<Page<Named>>("settings", "/tag-types", { pageSize: 5, includeTotal: true });
     const second = await client.get<Page<Named>>("settings", "/tag-types", { pageSize: 5, page: 2 });
     // Assess
-    expect(first.body).toMatchObject({ page: 1, hasMore: true, totalCount: 7 });
-    expect(second.body.data.map((t) => t.id)).toEqual([1106, 1107]);
+    expect(first.body).toMatchObject({ page: 1, hasMore: true, totalCount: 9 });
+    expect(second.body.data.map((t) => t.id)).toEqual([1106, 1107, 1108, 1109]);
     expect(second.body.hasMore).toBe(false);
   });
 
