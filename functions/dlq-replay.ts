@@ -2,7 +2,8 @@
  * Lambda that moves dead letters back to the orders queue (invoked by hand from the console/CLI,
  * `aws lambda invoke --payload '{"reason":"ST_UNAVAILABLE","dryRun":true}'`). The event is the
  * filter; the answer is the summary (message ids, order keys, reasons — never bodies).
- * Thin by design: the work is `replayDeadLetters` in `lib/dlq/replay.ts`.
+ * Thin by design: the event is read by `parseReplayRequest` (`lib/dlq/replay-request.ts`), the work is
+ * `replayDeadLetters` (`lib/dlq/replay.ts`), and `injectLambdaContext` adds the Lambda context to its logs.
  */
 
 import type { Logger } from "@aws-lambda-powertools/logger";
@@ -16,8 +17,6 @@ import { parseReplayRequest } from "../lib/dlq/replay-request.ts";
 import { InvalidMessageError } from "../lib/errors.ts";
 import { createLogger } from "../lib/observability/logger.ts";
 import { parseEnvironment } from "../lib/validation/environment.ts";
-
-export { type DlqReplayEvent, dlqReplayEventSchema } from "../lib/dlq/replay-request.ts";
 
 const replayEnvironmentSchema = z.object({
   DLQ_URL: z.string().min(1),
