@@ -12,7 +12,7 @@
  * (a `price` field gives a $0.00 line), which only a read-back catches.
  */
 import type { MoneyConfig } from "../config/schema.ts";
-import { BusinessRuleError, ConfigError, ReasonCode } from "../errors.ts";
+import { BusinessRuleError, ConfigError, ReasonCode, UnexpectedError } from "../errors.ts";
 import type { ItemKind, Order, OrderLine } from "../order/event-schema.ts";
 import { centsToDecimal, decimalToCents } from "../order/money.ts";
 import { addInvoiceItem, getInvoice, type Invoice, type InvoiceItem } from "../servicetitan/endpoints/accounting.ts";
@@ -71,7 +71,10 @@ export function plannedLines(
 ): PlannedLine[] {
   const lines = order.lines.map((line, index): PlannedLine => {
     const skuId = skuIds[`${kindOf(line)}:${line.sku}`];
-    if (skuId === undefined) throw new Error(`No pricebook item resolved for line ${index}`);
+    if (skuId === undefined) {
+      // A bug in the steps before (every line's item is resolved first), not something ServiceTitan did.
+      throw new UnexpectedError(`No pricebook item resolved for line ${index}`, { details: { line: index } });
+    }
     const description = line.description ?? line.name;
     return {
       source: `lines.${index}`,

@@ -47,7 +47,7 @@ export interface WorkerObserver {
   recordFailure?(error: SyncError): void;
   /** ServiceTitan answered 404/405/410 to `Payments_Create`: recording is off for this container (once). */
   paymentRecordingUnavailable?(details: { status: number }): void;
-  /** End of an invocation: publish what was aggregated (EMF metrics). */
+  /** End of an invocation: hand what was aggregated to the metrics (the handler's `logMetrics` publishes them). */
   flush?(): void;
 }
 
