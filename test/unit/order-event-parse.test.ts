@@ -157,7 +157,11 @@ describe("money as integer cents", () => {
     ["a negative string with spaces", " -0.01"],
   ])("rejects %s as a unit price, pointing to totals.discount", (_label, unitPrice) => {
     // Prepare
-    const body = buildOrderBody({ lines: [{ sku: "TEST-SKU-0", name: "Test item", quantity: 1, unitPrice }] });
+    // No totals: derived from this line they would be negative, a contract violation of their own.
+    const body = buildOrderBody({
+      lines: [{ sku: "TEST-SKU-0", name: "Test item", quantity: 1, unitPrice }],
+      totals: undefined,
+    });
 
     // Act
     const attempt = () => parseOrderMessage(body);
