@@ -3,41 +3,13 @@
  * written by someone else (JSON lines, with a broken line) work with `--orders … --json`,
  * `--dry-run` writes nothing to ServiceTitan, and a broken config names its bad key.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runStart } from "../../local/start.ts";
-import { startTestSandbox, type TestSandbox } from "../support/sandbox.ts";
+import { startTestSandbox } from "../support/sandbox.ts";
 import { effectCounts } from "../support/snapshot.ts";
-import { repoRoot } from "../support/world.ts";
-
-interface Captured {
-  out: string;
-  err: string;
-}
-
-async function start(argv: string[], sandbox?: TestSandbox): Promise<{ code: number } & Captured> {
-  const captured: Captured = { out: "", err: "" };
-  const code = await runStart(argv, {
-    stdout: { write: (text: string) => (captured.out += text) },
-    stderr: { write: (text: string) => (captured.err += text) },
-    env: {},
-    ...(sandbox
-      ? {
-          serviceTitan: {
-            apiUrl: sandbox.apiUrl,
-            authUrl: sandbox.authUrl,
-            tenantId: sandbox.tenantId,
-            ...sandbox.credentials,
-          },
-        }
-      : {}),
-  });
-  return { code, ...captured };
-}
+import { start, startProcess } from "../support/start-cli.ts";
 
 interface SummaryRow {
   orderKey: string | null;
@@ -51,13 +23,10 @@ interface SummaryRow {
 describe("npm start", () => {
   it("runs the bundled examples to their expected states (as a real process, with its own sandbox)", async () => {
     // Act
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "local/start.ts", "--json"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      timeout: 120_000,
-    });
+    const { code, out: stdout } = await startProcess(["--json"]);
 
-    // Assess
+    // Assess: EX-1006 is broken on purpose, so the run ends with the "dead-lettered" exit code.
+    expect(code).toBe(3);
     const summary = JSON.parse(stdout) as { orders: SummaryRow[]; drained: boolean };
     expect(summary.drained).toBe(true);
     expect(summary.orders.map((o) => [o.orderKey, o.status, o.matchedBy ?? o.reason])).toEqual([
@@ -99,8 +68,8 @@ describe("npm start", () => {
       // Act
       const { code, out } = await start(["--orders", file, "--json"], sandbox);
 
-      // Assess
-      expect(code).toBe(0);
+      // Assess: the broken line is dead-lettered (exit 3), the others are synced.
+      expect(code).toBe(3);
       const rows = (JSON.parse(out) as { orders: SummaryRow[] }).orders;
       expect(rows.map((r) => [r.orderKey, r.status, r.matchedBy ?? r.reason])).toEqual([
         ["default:A-1", "synced", "created"],
@@ -123,8 +92,8 @@ describe("npm start", () => {
       // Act
       const { code, out } = await start(["--dry-run", "--json"], sandbox);
 
-      // Assess
-      expect(code).toBe(0);
+      // Assess: EX-1006 would be dead-lettered, as in a real run.
+      expect(code).toBe(3);
       const plans = JSON.parse(out) as {
         orders: { plan?: { customer: { action: string; matchedBy?: string } }; error?: { reason: string } }[];
       };
