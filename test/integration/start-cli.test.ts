@@ -3,15 +3,41 @@
  * written by someone else (JSON lines, with a broken line) work with `--orders … --json`,
  * `--dry-run` writes nothing to ServiceTitan, and a broken config names its bad key.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { countLine } from "../../local/start.ts";
+import type { OrderSummary } from "../../local/summary.ts";
 import { startTestSandbox } from "../support/sandbox.ts";
 import { effectCounts } from "../support/snapshot.ts";
 import { start, startProcess } from "../support/start-cli.ts";
+import { repoRoot } from "../support/world.ts";
+
+/** The `npm start` sample output in README's "Get started": its "Sending" line, table rows and total line. */
+function readmeSampleOutput() {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const getStarted = readme.slice(readme.indexOf("## Get started"), readme.indexOf("## `npm start` options"));
+  const block = /```text\n([\s\S]*?)```/.exec(getStarted)?.[1] ?? "";
+  const lines = block.split("\n").filter(Boolean);
+  const cells = (line: string) =>
+    line
+      .split("│")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+  const rows = lines
+    .filter((line) => /^│ \d+ /.test(line))
+    .map(cells)
+    .map((c) => [c[1], c[2], c[7], (c[8] ?? "").replace(/ \(.*$/, "")]);
+  return {
+    sending: lines.find((line) => line.startsWith("Sending")),
+    rows,
+    total: lines.at(-1),
+  };
+}
 
 interface SummaryRow {
+  index: number;
   orderKey: string | null;
   status: string;
   matchedBy: string | null;
@@ -27,7 +53,7 @@ describe("npm start", () => {
 
     // Assess: EX-1006 is broken on purpose, so the run ends with the "dead-lettered" exit code.
     expect(code).toBe(3);
-    const summary = JSON.parse(stdout) as { orders: SummaryRow[]; drained: boolean };
+    const summary = JSON.parse(stdout) as { orders: SummaryRow[]; drained: boolean; serviceTitanCalls: number };
     expect(summary.drained).toBe(true);
     expect(summary.orders.map((o) => [o.orderKey, o.status, o.matchedBy ?? o.reason])).toEqual([
       ["example-filters:EX-1001", "synced", "created"],
@@ -39,6 +65,21 @@ describe("npm start", () => {
       ["example-filters:EX-1001", "duplicate", "created"],
     ]);
     expect(summary.orders.every((o) => o.status === "dlq" || (o.jobId !== null && o.lines !== null))).toBe(true);
+
+    // The README's sample output is this run: same rows, same totals, same number of ServiceTitan calls.
+    const sample = readmeSampleOutput();
+    expect(sample.sending).toBe(`Sending ${summary.orders.length} orders to the local orders queue…`);
+    expect(sample.rows).toEqual(
+      summary.orders.map((o) => [
+        o.orderKey,
+        o.matchedBy ?? "",
+        String(o.lines ?? ""),
+        o.status === "dlq" ? `DLQ: ${o.reason}` : o.status,
+      ]),
+    );
+    expect(sample.total).toBe(
+      `${countLine(summary.orders as OrderSummary[])}; ${summary.serviceTitanCalls} ServiceTitan calls`,
+    );
   }, 150_000);
 
   it("syncs orders written by someone else as JSON lines, a broken line included", async () => {
