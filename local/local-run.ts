@@ -14,7 +14,7 @@ import { createTelemetryObserver } from "../lib/worker/telemetry.ts";
 import { startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
 import { type LocalSession, startLocalSession } from "./session.ts";
-import { type OrderSummary, summarize } from "./summary.ts";
+import { type OrderSummary, renderSummaryTable, summarize } from "./summary.ts";
 
 export const examplesDir = resolve(import.meta.dirname, "examples");
 
@@ -46,11 +46,15 @@ export async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<Servi
   };
 }
 
-export interface LocalRunInputs {
-  /** `--orders`; default: the bundled examples. */
+/** `--orders` and `--config`, as `npm start` takes them (and the replay and status CLIs with `--local`). */
+export interface LocalRunArgs {
+  /** Default: the bundled examples. */
   orders?: string | undefined;
-  /** `--config`; default: `$SYNC_CONFIG_FILE`, else the example config. */
+  /** Default: `$SYNC_CONFIG_FILE`, else the example config. */
   config?: string | undefined;
+}
+
+export interface LocalRunInputs extends LocalRunArgs {
   env: NodeJS.ProcessEnv;
 }
 
@@ -125,4 +129,50 @@ export function exitCodeFor(rows: readonly Pick<OrderSummary, "status">[], drain
   if (!drained || rows.some((row) => row.status === "pending")) return StartExitCode.Pending;
   if (rows.some((row) => row.status === "dlq" || row.status === "refused")) return StartExitCode.Failed;
   return StartExitCode.Done;
+}
+
+export interface LocalRunStreams {
+  stdout: { write(text: string): unknown; columns?: number };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * `--local` for the replay and status CLIs: does what `npm start` does (same `--orders`/`--config`,
+ * its table on stderr), then hands the still-running session to `then` (its ledger, queues and
+ * worker), and tears everything down afterwards. Local state lives only as long as the command.
+ */
+export async function withLocalRun(
+  inputs: LocalRunInputs,
+  streams: LocalRunStreams,
+  then: (session: LocalSession) => Promise<number>,
+): Promise<number> {
+  const { config, bodies } = loadRunInputs(inputs);
+  const serviceTitan = await connectServiceTitan(inputs.env);
+  try {
+    streams.stderr.write(`ServiceTitan: ${serviceTitan.where}\n`);
+    const session = await startLocalRun({ config, serviceTitan: serviceTitan.settings });
+    try {
+      streams.stderr.write(`Local run (as npm start): sending ${bodies.length} orders…\n`);
+      const result = await runOrders(session, bodies);
+      streams.stderr.write(`${renderSummaryTable(result.rows, streams.stdout.columns)}\n`);
+      return await then(session);
+    } finally {
+      await session.stop();
+    }
+  } finally {
+    await serviceTitan.stop();
+  }
+}
+
+/** Runs the worker until the queue is drained again and sums up the messages it handled meanwhile. */
+export async function drainAgain(session: LocalSession): Promise<OrderSummary[]> {
+  const before = session.history.length;
+  const stats = await session.runUntilDrained({ deadlineMs: 15 * 60_000 });
+  const ids = [...new Set(session.history.slice(before).map((outcome) => outcome.messageId))];
+  return summarize(
+    ids.map(() => ""),
+    ids.map((messageId) => ({ messageId })),
+    session.outcomes,
+    stats.stoppedBy === "drained",
+  );
 }
