@@ -127,12 +127,7 @@ export async function runStatusCli(argv: readonly string[], deps: StatusCliDeps 
       ...(env.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: env.DYNAMODB_ENDPOINT }),
     });
   try {
-    return await showStatus(
-      command,
-      new OrderLedger({ dynamo, tableName: env.LEDGER_TABLE_NAME }),
-      stdout,
-      stderr,
-    );
+    return await showStatus(command, new OrderLedger({ dynamo, tableName: env.LEDGER_TABLE_NAME }), stdout, stderr);
   } finally {
     if (ownsClient) dynamo.destroy();
   }
