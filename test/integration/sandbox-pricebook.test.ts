@@ -50,12 +50,15 @@ describe("sandbox pricebook", () => {
     expect(any.body.data.map((s) => s.id)).toEqual([seedIds.materials.retiredFilter]);
   });
 
-  it("rejects a searchText shorter than the spec's minimum of 2", async () => {
+  it("rejects a searchText outside the spec's 2–200 characters, naming the field", async () => {
     // Prepare / Act
-    const reply = await client.get("pricebook", "/materials", { searchText: "F" });
+    const short = await client.get("pricebook", "/materials", { searchText: "F" });
+    const long = await client.get("pricebook", "/services", { searchText: "F".repeat(201) });
+    const longest = await client.get("pricebook", "/equipment", { searchText: "F".repeat(200) });
     // Assess
-    expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ errors: { searchText: expect.any(Array) } });
+    expect([short.status, long.status, longest.status]).toEqual([400, 400, 200]);
+    expect(short.body).toMatchObject({ errors: { searchText: expect.any(Array) } });
+    expect(long.body).toMatchObject({ errors: { searchText: expect.any(Array) } });
   });
 
   it("creates materials, equipment and services with 201 and ids distinct across kinds", async () => {
