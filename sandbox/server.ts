@@ -50,6 +50,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tenantId = options.tenantId ?? sandboxDefaults.tenantId;
   const credentials = { ...(options.credentials ?? sandboxDefaults.credentials) };
   const state = stateFromSeed(options.seed ?? defaultSeed(), tenantId);
+  state.uniquePricebookCodes = options.uniquePricebookCodes ?? false;
   const limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? sandboxDefaults.rateLimitPerSecond);
   const faults = new Faults(mulberry32(options.randomSeed ?? sandboxDefaults.randomSeed));
   const log: Exchange[] = [];

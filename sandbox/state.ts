@@ -340,6 +340,13 @@ export interface IssuedToken {
 
 export interface SandboxState {
   tenantId: number;
+  /**
+   * Whether a pricebook create (or code change) is refused with a 400 when another item of the same
+   * kind has the code, compared case-insensitively. Live ServiceTitan's behaviour is undocumented
+   * (UNCONFIRMED), so the default is `false`: duplicates are accepted, and the worker must not rely
+   * on a refusal. Switch per sandbox with `SandboxOptions.uniquePricebookCodes`, or set it here.
+   */
+  uniquePricebookCodes: boolean;
   /** User id stamped on `createdById`/`createdBy` of records the API creates. */
   apiUserId: number;
   /** Last id handed out by `allocateId` (all entities share one counter, so ids never collide). */
@@ -374,6 +381,7 @@ export const runtimeIdFloor = 100_000;
 export function emptyState(tenantId: number, apiUserId: number): SandboxState {
   return {
     tenantId,
+    uniquePricebookCodes: false,
     apiUserId,
     lastId: runtimeIdFloor,
     tokens: new Map(),

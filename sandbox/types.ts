@@ -26,6 +26,11 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Lifetime of issued access tokens; default 900 (ServiceTitan's observed 15 minutes). */
   tokenTtlSeconds?: number;
+  /**
+   * Refuse a second pricebook item of a kind with the same code (400, `errors.code`). Live behaviour
+   * is undocumented (UNCONFIRMED); default false: duplicates are accepted. See `SandboxState`.
+   */
+  uniquePricebookCodes?: boolean;
   /** Initial records; default `defaultSeed()`. */
   seed?: SandboxSeed;
   /** Seed of the deterministic RNG deciding `probability` faults; default 42. */

@@ -6,10 +6,12 @@
  * finds it instead of creating a second one.
  */
 import type { SyncConfig } from "../config/schema.ts";
-import { sameAddress } from "../normalize/address.ts";
+import { type CreationLock, LockScope } from "../ledger/creation-lock.ts";
+import { addressKey, sameAddress } from "../normalize/address.ts";
 import type { Order } from "../order/event-schema.ts";
 import { createLocation, type Location, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { findOrCreateOnce } from "./create-once.ts";
 import { ExternalDataKey, externalDataStamp } from "./external-data.ts";
 import { customerDisplayName } from "./match-customer.ts";
 import { toServiceTitanAddress } from "./st-address.ts";
@@ -41,23 +43,35 @@ export async function findCustomerLocation(
 }
 
 export async function resolveLocation(
-  http: ServiceTitanHttp,
-  config: SyncConfig,
+  deps: { http: ServiceTitanHttp; config: SyncConfig; creationLock: CreationLock },
   order: Order,
   customerId: number,
   orderKey: string,
 ): Promise<ResolvedLocation> {
-  const existing = await findCustomerLocation(http, customerId, order);
-  if (existing) return { location: existing, created: false };
+  const { http, config } = deps;
   const tagTypeIds = locationTagTypeIds(config, order);
-  const created = await createLocation(http, {
-    customerId,
-    name: customerDisplayName(order),
-    address: toServiceTitanAddress(order.serviceAddress),
-    tagTypeIds,
-    externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
-  });
-  return { location: { id: created.id, tagTypeIds: created.tagTypeIds ?? tagTypeIds }, created: true };
+  const { record, created } = await findOrCreateOnce<ResolvedLocation["location"]>(
+    {
+      lock: deps.creationLock,
+      keys: [{ scope: LockScope.CustomerLocation, value: `${customerId}|${addressKey(order.serviceAddress)}` }],
+      ownerToken: orderKey,
+      what: "location",
+    },
+    {
+      find: () => findCustomerLocation(http, customerId, order),
+      create: async () => {
+        const location = await createLocation(http, {
+          customerId,
+          name: customerDisplayName(order),
+          address: toServiceTitanAddress(order.serviceAddress),
+          tagTypeIds,
+          externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
+        });
+        return { id: location.id, tagTypeIds: location.tagTypeIds ?? tagTypeIds };
+      },
+    },
+  );
+  return { location: record, created };
 }
 
 export function customerTagTypeIds(config: SyncConfig, order: Order): number[] {

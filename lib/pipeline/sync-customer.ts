@@ -4,19 +4,19 @@
  *
  * Creating is where duplicates are born: two orders of the same new customer processed at once would
  * each miss the match and each create. Before creating, the order therefore locks the customer's
- * normalised identities (email, phone) in the ledger table. The lock is owned by the order key (a
- * retry of the same order re-enters it) and is left to expire rather than released: while it lives,
- * a concurrent order of the same person backs off and, on its retry, matches the customer this
- * order created.
+ * normalised identities (email, phone) — see `create-once.ts` — and matches again if another order
+ * held them before: a concurrent order of the same person backs off and, on its retry, matches the
+ * customer this order created.
  */
 import type { SyncConfig } from "../config/schema.ts";
-import { BusinessRuleError, LeaseHeldError, ReasonCode } from "../errors.ts";
-import type { IdentityLock } from "../ledger/identity-lock.ts";
+import { BusinessRuleError, ReasonCode } from "../errors.ts";
+import { type CreationLock, type LockKey, LockScope } from "../ledger/creation-lock.ts";
 import { normalizeEmail } from "../normalize/email.ts";
 import type { Order } from "../order/event-schema.ts";
 import { createCustomer, listCustomers, listLocations, type NewContact } from "../servicetitan/endpoints/crm.ts";
 import { ServiceTitanResponseInvalidError } from "../servicetitan/errors.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { findOrCreateOnce } from "./create-once.ts";
 import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
 import { customerDisplayName, customerTypeFor, type MatchedBy, matchCustomer } from "./match-customer.ts";
 import { customerTagTypeIds, locationTagTypeIds, resolveLocation } from "./resolve-location.ts";
@@ -30,11 +30,8 @@ export interface CustomerAndLocation {
   locationCreated: boolean;
 }
 
-/** Long enough for ServiceTitan's search to show the customer this order creates. */
-export const identityLockLeaseMs = 5 * 60_000;
-
 export async function syncCustomerAndLocation(
-  deps: { http: ServiceTitanHttp; config: SyncConfig; identityLock: IdentityLock },
+  deps: { http: ServiceTitanHttp; config: SyncConfig; creationLock: CreationLock },
   order: Order,
   orderKey: string,
   options: { reconcile: boolean },
@@ -45,35 +42,48 @@ export async function syncCustomerAndLocation(
     if (earlier) return earlier;
   }
 
-  const match = await matchCustomer(http, order);
-  if (match) {
-    const { location, created } = await resolveLocation(http, config, order, match.customer.id, orderKey);
-    return {
-      customer: { id: match.customer.id, tagTypeIds: match.customer.tagTypeIds ?? [] },
-      location: { id: location.id, tagTypeIds: location.tagTypeIds ?? [] },
-      matchedBy: match.matchedBy,
-      customerCreated: false,
-      locationCreated: created,
-    };
-  }
+  const { record } = await findOrCreateOnce<CustomerAndLocation>(
+    { lock: deps.creationLock, keys: customerIdentities(order), ownerToken: orderKey, what: "customer" },
+    {
+      find: () => matchedCustomerAndLocation(deps, order, orderKey),
+      beforeCreate: () => {
+        if (!config.createUnmatchedCustomers) {
+          throw new BusinessRuleError(
+            ReasonCode.CustomerCreationDisabled,
+            "No ServiceTitan customer matches the order and createUnmatchedCustomers is false",
+          );
+        }
+      },
+      create: () => createCustomerWithLocation(http, config, order, orderKey),
+    },
+  );
+  return record;
+}
 
-  if (!config.createUnmatchedCustomers) {
-    throw new BusinessRuleError(
-      ReasonCode.CustomerCreationDisabled,
-      "No ServiceTitan customer matches the order and createUnmatchedCustomers is false",
-    );
-  }
-  const identities = customerIdentities(order);
-  if (!(await deps.identityLock.acquire(identities, orderKey, identityLockLeaseMs))) {
-    throw new LeaseHeldError("Another order is creating this customer; retrying after it finished");
-  }
-  return createCustomerWithLocation(http, config, order, orderKey);
+/** The matched customer and its location for the order (found or created), or undefined without a match. */
+async function matchedCustomerAndLocation(
+  deps: { http: ServiceTitanHttp; config: SyncConfig; creationLock: CreationLock },
+  order: Order,
+  orderKey: string,
+): Promise<CustomerAndLocation | undefined> {
+  const match = await matchCustomer(deps.http, order);
+  if (!match) return undefined;
+  const { location, created } = await resolveLocation(deps, order, match.customer.id, orderKey);
+  return {
+    customer: { id: match.customer.id, tagTypeIds: match.customer.tagTypeIds ?? [] },
+    location: { id: location.id, tagTypeIds: location.tagTypeIds ?? [] },
+    matchedBy: match.matchedBy,
+    customerCreated: false,
+    locationCreated: created,
+  };
 }
 
 /** Lock keys for the person behind the order; the lock hashes them, no personal data is stored. */
-export function customerIdentities(order: Order): string[] {
+export function customerIdentities(order: Order): LockKey[] {
   const { email, phone } = order.customer;
-  return [...(email ? [`email:${normalizeEmail(email)}`] : []), ...(phone ? [`phone:${phone.digits}`] : [])];
+  return [...(email ? [`email:${normalizeEmail(email)}`] : []), ...(phone ? [`phone:${phone.digits}`] : [])].map(
+    (value) => ({ scope: LockScope.CustomerIdentity, value }),
+  );
 }
 
 async function createCustomerWithLocation(

@@ -10,8 +10,9 @@
  * exact SKU codes, the invoice's items) before writing anything.
  *
  * DynamoDB cost on the happy path: the claim (1 write), a checkpoint once the job exists (1 write),
- * the completion (1 write) — plus the identity lock (1 write per identity) when a customer is
- * created. No reads unless the claim finds an existing record.
+ * the completion (1 write) — plus a creation lock (`create-once.ts`) for what the order creates: 1
+ * write per identity for a new customer, 1 for a new location, 1 per new SKU. No reads unless the
+ * claim finds an existing record.
  */
 import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
@@ -23,7 +24,7 @@ import {
   ReasonCode,
   toSyncError,
 } from "../errors.ts";
-import type { IdentityLock } from "../ledger/identity-lock.ts";
+import type { CreationLock } from "../ledger/creation-lock.ts";
 import { LeaseLostError, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
 import { hashOrderPayload, orderKeyToString } from "../ledger/payload-hash.ts";
 import type { Order } from "../order/event-schema.ts";
@@ -43,7 +44,7 @@ export interface SyncDependencies {
   config: SyncConfig;
   references: ReferenceCheck;
   ledger: OrderLedger;
-  identityLock: IdentityLock;
+  creationLock: CreationLock;
   pricebookCache: PricebookCache;
 }
 
@@ -131,9 +132,7 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const customerId = progress.customerId as number;
   const locationId = progress.locationId as number;
 
-  progress.pricebookItemIds = await resolvePricebookItems(http, config, order, deps.pricebookCache, orderKey, {
-    known: progress.pricebookItemIds,
-  });
+  progress.pricebookItemIds = await resolvePricebookItems(deps, order, orderKey, progress.pricebookItemIds);
 
   // Lines are only added once the job is checkpointed: a job the ledger doesn't know yet (created
   // now, or found after a lost reply) has an invoice without any of our lines.

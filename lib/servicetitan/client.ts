@@ -228,11 +228,11 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
         if (isRead && (await backOff())) continue;
         throw new ServiceTitanUnavailableError(
           status === 408 ? ReasonCode.ServiceTitanTimeout : ReasonCode.ServiceTitanUnavailable,
-          `${label}: ${status}${info.title ? ` ${info.title}` : ""}${isRead ? "" : " (write not retried)"}`,
+          `${label}: ${status}${problemSummary(info)}${isRead ? "" : " (write not retried)"}`,
           { status, details, ...traceOf(info) },
         );
       }
-      throw new ServiceTitanRejectedError(`${label}: ${status}${info.title ? ` ${info.title}` : ""}`, status, {
+      throw new ServiceTitanRejectedError(`${label}: ${status}${problemSummary(info)}`, status, {
         details,
         ...traceOf(info),
       });
@@ -248,6 +248,17 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
+}
+
+/**
+ * " <title> (fields: a, b)": ServiceTitan's 400 title is generic ("One or more validation errors
+ * occurred."), so the summary names the fields it refused — names only, never the messages, which
+ * may quote submitted values.
+ */
+function problemSummary(problem: ProblemDetails): string {
+  const title = problem.title ? ` ${problem.title}` : "";
+  const fields = problem.fieldNames.length > 0 ? ` (fields: ${problem.fieldNames.join(", ")})` : "";
+  return `${title}${fields}`;
 }
 
 function traceOf(problem: ProblemDetails): { traceId?: string } {

@@ -1,6 +1,6 @@
 /**
  * Builds the worker's dependencies once per container: the ServiceTitan client (token cache, rate
- * limiter), the ledger and identity lock over one DynamoDB client, the SQS client, and the caches
+ * limiter), the ledger and creation lock over one DynamoDB client, the SQS client, and the caches
  * (reference check, SKU → item id). The Lambda handler, the local runner, the benchmarks and the
  * tests all come through here, so they run the same wiring with different endpoints.
  */
@@ -8,7 +8,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SyncConfig } from "../config/schema.ts";
 import { ReferenceCheck } from "../config/verify-references.ts";
-import { IdentityLock } from "../ledger/identity-lock.ts";
+import { CreationLock } from "../ledger/creation-lock.ts";
 import { OrderLedger } from "../ledger/ledger.ts";
 import { PricebookCache } from "../pipeline/pricebook-items.ts";
 import { createServiceTitanClient, type ServiceTitanClientOptions } from "../servicetitan/client.ts";
@@ -40,7 +40,7 @@ export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependenci
     config: wiring.config,
     references: new ReferenceCheck(http, wiring.config),
     ledger: new OrderLedger({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
-    identityLock: new IdentityLock({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
+    creationLock: new CreationLock({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
     pricebookCache: new PricebookCache(),
     sqs: wiring.sqs,
     queueUrl: wiring.queueUrl,

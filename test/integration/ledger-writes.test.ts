@@ -15,7 +15,7 @@ import {
   TransientError,
   UnexpectedError,
 } from "../../lib/errors.ts";
-import { IdentityLock } from "../../lib/ledger/identity-lock.ts";
+import { CreationLock, LockScope } from "../../lib/ledger/creation-lock.ts";
 import {
   LeaseLostError,
   LedgerStatus,
@@ -282,7 +282,7 @@ describe("get and list", () => {
     expect(ledger.stats).toEqual({ reads: 1, writes: 0 });
   });
 
-  it("list filters by status, skips identity locks and honours the limit", async () => {
+  it("list filters by status, skips creation locks and honours the limit", async () => {
     // Prepare: a table of its own, so other tests' orders don't count
     const tableName = `ledger-list-${randomUUID()}`;
     await aws.dynamo.send(
@@ -290,8 +290,8 @@ describe("get and list", () => {
     );
     const clock = { ms: startMs };
     const ledger = ledgerAt(clock, tableName);
-    await new IdentityLock({ dynamo: aws.dynamo, tableName }).acquire(
-      ["email:testy@example.com"],
+    await new CreationLock({ dynamo: aws.dynamo, tableName }).acquire(
+      [{ scope: LockScope.CustomerIdentity, value: "email:testy@example.com" }],
       "lock-owner",
       leaseMs,
     );

@@ -567,6 +567,7 @@ describe("ServiceTitan client: retries and errors", () => {
     expect(rejected.traceId).toBe("00-abc-01");
     expect(rejected.details.title).toBe("One or more validation errors occurred.");
     expect(rejected.details.fieldErrors).toEqual(["Name", "Address.Street"]);
+    expect(rejected.message).toContain("(fields: Name, Address.Street)");
     const exposed = `${rejected.message} ${JSON.stringify(rejected.toSummary())}`;
     expect(exposed).not.toMatch(/Testy|Mockingbird|example\.com/);
     expect(stub.api).toHaveLength(1);
