@@ -1,11 +1,18 @@
 /**
- * The local AWS world: fauxqs (SQS) and dynalite (DynamoDB, in memory), both bound to 127.0.0.1 on
- * free ports, with the orders queue, its DLQ (redrive after `maxReceiveCount` receives) and the
- * ledger table created through the real AWS SDK calls the CDK stack's resources answer in AWS.
+ * The local AWS world: fauxqs (SQS) and dynalite (DynamoDB, in memory, or on disk when given a
+ * folder), both bound to 127.0.0.1 on free ports, with the orders queue, its DLQ (redrive after
+ * `maxReceiveCount` receives) and the ledger table created through the real AWS SDK calls the CDK
+ * stack's resources answer in AWS. Queues always start empty; tables on disk are kept between runs.
  * Used by the vitest integration tests, the local runner (`npm start`) and the benchmarks.
  */
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
@@ -18,6 +25,11 @@ export interface LocalAwsOptions {
   visibilityTimeoutSeconds?: number;
   queueName?: string;
   tableName?: string;
+  /**
+   * A folder for dynalite's LevelDB store: the tables and their items outlive this process, and a
+   * table that already exists there is reused. Default: in memory, gone when stopped.
+   */
+  dynamoPath?: string;
 }
 
 export interface LocalAws {
@@ -47,7 +59,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const tableName = options.tableName ?? "order-sync-ledger";
 
   const fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false });
-  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoServer = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dynamoPath === undefined ? {} : { path: options.dynamoPath }),
+  });
   await new Promise<void>((resolve, reject) => {
     dynamoServer.once("error", reject);
     dynamoServer.listen(0, "127.0.0.1", () => resolve());
@@ -88,10 +105,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
     );
 
-    await dynamo.send(
-      new CreateTableCommand({ TableName: tableName, BillingMode: "PAY_PER_REQUEST", ...ledgerTableKeySchema }),
-    );
-    await waitForActiveTable(dynamo, tableName);
+    await ensureTable(dynamo, { TableName: tableName, BillingMode: "PAY_PER_REQUEST", ...ledgerTableKeySchema });
 
     return {
       region: localRegion,
@@ -111,6 +125,18 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     await stop();
     throw error;
   }
+}
+
+/** Creates the table unless a store kept on disk already has it (a second run against the same state). */
+export async function ensureTable(dynamo: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const tableName = required(input.TableName, "table name");
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await dynamo.send(new CreateTableCommand(input));
+  }
+  await waitForActiveTable(dynamo, tableName);
 }
 
 async function waitForActiveTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {

@@ -36,6 +36,8 @@ export interface LocalSessionOptions {
   serviceTitanTimeoutMs?: number;
   /** Reuse a running local AWS (e.g. a second deployment against the same queues); it is not stopped. */
   aws?: LocalAws;
+  /** Keep the DynamoDB tables in this folder across runs (see `local/state-folder.ts`); default in memory. */
+  dynamoPath?: string;
   /** Logs and metrics, as the Lambda reports them (e.g. a redacting logger writing to a sink). */
   telemetry?: { observer: WorkerObserver; onServiceTitanCall?: (call: ServiceTitanCallInfo) => void };
 }
@@ -67,6 +69,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     (await startLocalAws({
       maxReceiveCount: options.maxReceiveCount ?? 5,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+      ...(options.dynamoPath === undefined ? {} : { dynamoPath: options.dynamoPath }),
     }));
   const outcomes = new Map<string, RecordOutcome>();
   const history: RecordOutcome[] = [];

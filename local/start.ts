@@ -3,7 +3,10 @@
  * unless ServiceTitan credentials are set — the ServiceTitan sandbox; sends the orders; runs the real
  * handler through the local event-source runner until the queue is drained; prints a summary.
  *
- *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run]
+ *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--state <dir>] [--fresh-state]
+ *
+ * Against a real tenant the DynamoDB tables persist in a state folder per ServiceTitan host and tenant
+ * (`local/state-folder.ts`), so the ledger remembers what a previous run synced.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,7 +14,7 @@ import { loadSyncConfigFile } from "../lib/config/parse-config.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
 import { ReferenceCheck } from "../lib/config/verify-references.ts";
 import { orderKeyFromBody } from "../lib/dlq/attributes.ts";
-import { SyncError } from "../lib/errors.ts";
+import { ConfigError, ReasonCode, SyncError } from "../lib/errors.ts";
 import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
@@ -19,6 +22,7 @@ import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/s
 import { startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
 import { startLocalSession } from "./session.ts";
+import { defaultStateFolder, defaultStateRoot, openStateFolder, type StateFolder } from "./state-folder.ts";
 import { renderSummaryTable, summarize } from "./summary.ts";
 
 const usage = `Usage: npm start -- [options]
@@ -33,7 +37,13 @@ Options:
   --json            print the summary as one JSON document (use \`npm start --silent -- --json\`
                     so npm's own banner doesn't precede it)
   --dry-run         match and plan each order without writing to ServiceTitan
+  --state <dir>     real tenant only: keep the ledger in this folder
+                    (default: .state/<ServiceTitan host>-<tenant id>/)
+  --fresh-state     real tenant only: empty the state folder first
   --help            show this help
+
+Against the sandbox the ledger lives in memory. Against a real tenant it is kept in the state
+folder, so running the same orders again finds them synced instead of creating them twice.
 `;
 
 const examplesDir = resolve(import.meta.dirname, "examples");
@@ -47,6 +57,8 @@ export interface StartIo {
   env: NodeJS.ProcessEnv;
   /** Tests pass a (contract-checked) sandbox here to assert on its state; otherwise one is started. */
   serviceTitan?: ServiceTitanSettings;
+  /** Where the per-tenant state folders go (default `.state/` in the repository); tests use a temp dir. */
+  stateRoot?: string;
 }
 
 export async function runStart(argv: readonly string[], io: StartIo): Promise<number> {
@@ -57,6 +69,8 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       config: { type: "string" },
       json: { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
+      state: { type: "string" },
+      "fresh-state": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     allowPositionals: false,
@@ -75,18 +89,23 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
     settings,
     stop: stopServiceTitan,
     where,
+    real,
   } = io.serviceTitan
-    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl }
+    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl, real: false }
     : await connectServiceTitan(io.env);
   say(`ServiceTitan: ${where}`);
+  let state: StateFolder | undefined;
   try {
     if (values["dry-run"]) return await dryRun(bodies, config, settings, values.json, io);
 
+    state = openRunState({ state: values.state, fresh: values["fresh-state"] }, real, settings, io);
+    if (state) say(`Local state: ${state.dir} (${state.empty ? "new" : "kept from earlier runs"})`);
     const session = await startLocalSession({
       config,
       serviceTitan: settings,
       visibilityTimeoutSeconds: 30,
       retryBackoff: { baseSeconds: 1, maxSeconds: 4 },
+      ...(state ? { dynamoPath: state.dynamoPath } : {}),
     });
     try {
       say(`Sending ${bodies.length} orders to the local orders queue…`);
@@ -102,7 +121,10 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       const rows = summarize(messageIds, session.outcomes, drained);
       const calls = session.serviceTitanCalls();
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ orders: rows, serviceTitanCalls: calls, drained }, null, 2)}\n`);
+        const stateFolder = state?.dir ?? null;
+        io.stdout.write(
+          `${JSON.stringify({ orders: rows, serviceTitanCalls: calls, drained, stateFolder }, null, 2)}\n`,
+        );
       } else {
         io.stdout.write(`${renderSummaryTable(rows)}\n`);
         const count = (status: string) => rows.filter((r) => r.status === status).length;
@@ -115,18 +137,46 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       await session.stop();
     }
   } finally {
+    state?.release();
     await stopServiceTitan();
   }
+}
+
+/**
+ * The state folder for a real tenant, or undefined for the sandbox: the sandbox starts empty on every
+ * run, so a ledger kept from an earlier run would point at records it no longer has.
+ */
+function openRunState(
+  flags: { state: string | undefined; fresh: boolean },
+  real: boolean,
+  settings: ServiceTitanSettings,
+  io: StartIo,
+): StateFolder | undefined {
+  if (!real) {
+    if (flags.state !== undefined || flags.fresh) {
+      throw new ConfigError(
+        ReasonCode.ConfigInvalid,
+        "--state",
+        "--state and --fresh-state apply to a real tenant (ST_* variables set); the sandbox's ledger lives in memory",
+      );
+    }
+    return undefined;
+  }
+  const dir =
+    flags.state === undefined ? defaultStateFolder(settings, io.stateRoot ?? defaultStateRoot) : resolve(flags.state);
+  return openStateFolder(dir, settings, flags.fresh);
 }
 
 async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
   settings: ServiceTitanSettings;
   stop: () => Promise<void>;
   where: string;
+  /** A ServiceTitan whose records outlive this run (credentials set), as opposed to the sandbox started here. */
+  real: boolean;
 }> {
   if (env.ST_CLIENT_ID && env.ST_CLIENT_SECRET && env.ST_APP_KEY && env.ST_TENANT_ID) {
     const settings = serviceTitanSettingsFromEnv(env);
-    return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})` };
+    return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})`, real: true };
   }
   const sandbox = await startSandbox();
   return {
@@ -137,6 +187,7 @@ async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
       ...sandbox.credentials,
     },
     stop: () => sandbox.stop(),
+    real: false,
     where: `sandbox at ${sandbox.apiUrl} (set ST_CLIENT_ID, ST_CLIENT_SECRET, ST_APP_KEY, ST_TENANT_ID for a real tenant)`,
   };
 }
