@@ -108,6 +108,22 @@ const deploySchema = z
   })
   .optional();
 
+/**
+ * The customer index: e-mails, phones and addresses of the tenant's customers as keyed hashes, kept
+ * from ServiceTitan's export feeds so that matching by e-mail works on tenants without Contact
+ * Management.
+ */
+const customerIndexSchema = z
+  .strictObject({
+    /**
+     * Minutes between scheduled refreshes of the index from the export feeds (EventBridge Scheduler,
+     * read by `cdk/` only). Each refresh costs at least one call per feed; orders catch the index up
+     * themselves before matching, so this bounds how stale it gets when no orders arrive.
+     */
+    refreshIntervalMinutes: z.number().int().min(1).max(60).default(5),
+  })
+  .default({ refreshIntervalMinutes: 5 });
+
 export const syncConfigSchema = z.strictObject({
   /** IANA zone the tenant books in (e.g. `America/Chicago`); appointments are computed in it and sent as UTC. */
   tenantTimeZone: z.string().refine(isValidTimeZone, "Expected an IANA time zone such as America/Chicago"),
@@ -122,6 +138,7 @@ export const syncConfigSchema = z.strictObject({
   createUnmatchedCustomers: z.boolean().default(true),
   product: orderKindSchema,
   service: orderKindSchema,
+  customerIndex: customerIndexSchema,
   deploy: deploySchema,
 });
 
