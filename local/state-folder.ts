@@ -9,6 +9,7 @@
  * by hand with `--state` is refused when it belongs to another ServiceTitan. A `run.lock` keeps two
  * runs from opening the same LevelDB store (dynalite's on-disk backend, which allows one process).
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -21,6 +22,8 @@ const markerFile = "state.json";
 const lockFile = "run.lock";
 /** dynalite's LevelDB store. */
 const dynamoFolder = "dynamodb";
+/** The customer index's HMAC key for this tenant's local runs (generated once, owner-readable only). */
+const hmacKeyFile = "hmac-key";
 
 const markerSchema = z.object({
   serviceTitanHost: z.string().min(1),
@@ -40,6 +43,11 @@ export interface StateFolder {
   readonly dynamoPath: string;
   /** True when the folder held no tables yet (new, or emptied by `--fresh-state`). */
   readonly empty: boolean;
+  /**
+   * The customer index's HMAC key kept with its tables: the index's look-up keys are hashed with it,
+   * so a key that changed between runs would leave the kept index unreadable. Generated on first use.
+   */
+  hmacKey(): string;
   /** Releases the lock; the tables stay. */
   release(): void;
 }
@@ -89,7 +97,21 @@ export function openStateFolder(dir: string, serviceTitan: ServiceTitanIdentity,
     releaseLock(dir);
     throw error;
   }
-  return { dir, dynamoPath: join(dir, dynamoFolder), empty, release: () => releaseLock(dir) };
+  return {
+    dir,
+    dynamoPath: join(dir, dynamoFolder),
+    empty,
+    hmacKey: () => readOrCreateHmacKey(join(dir, hmacKeyFile)),
+    release: () => releaseLock(dir),
+  };
+}
+
+function readOrCreateHmacKey(path: string): string {
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  // 32 random bytes: 43 base64url characters, above the index's 32-character minimum.
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(path, `${key}\n`, { mode: 0o600, flag: "wx" });
+  return key;
 }
 
 function readMarker(dir: string): Marker {

@@ -2,7 +2,7 @@
  * Issue 10, part 6: the state folder's rules — named by ServiceTitan host and tenant, never reused
  * for another ServiceTitan, never deleting a folder it didn't create, one run at a time.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -101,5 +101,27 @@ describe("state folder", () => {
     expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
     folder.release();
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it("keeps the customer index's HMAC key with the tables, owner-readable only, and --fresh-state renews it", () => {
+    // Prepare
+    const dir = join(tempDir(), "st");
+    const first = openStateFolder(dir, integration, false);
+    const key = first.hmacKey();
+    first.release();
+
+    // Act
+    const again = openStateFolder(dir, integration, false);
+    const keptKey = again.hmacKey();
+    again.release();
+    const fresh = openStateFolder(dir, integration, true);
+    const freshKey = fresh.hmacKey();
+    fresh.release();
+
+    // Assess
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect(keptKey).toBe(key);
+    expect(freshKey).not.toBe(key);
+    expect(statSync(join(dir, "hmac-key")).mode & 0o077).toBe(0);
   });
 });
