@@ -1,7 +1,7 @@
 /**
  * The local AWS world: fauxqs (SQS) and dynalite (DynamoDB, in memory), both bound to 127.0.0.1 on
  * free ports, with the orders queue, its DLQ (redrive after `maxReceiveCount` receives) and the
- * ledger table created through the real AWS SDK calls the CDK stack's resources answer in AWS.
+ * ledger and customer index tables created through the real AWS SDK calls the CDK stack's resources answer in AWS.
  * Used by the vitest integration tests, the local runner (`npm start`) and the benchmarks.
  */
 import type { AddressInfo } from "node:net";
@@ -9,6 +9,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-s
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
+import { customerIndexTableKeySchema, defaultCustomerIndexTableName } from "../lib/customer-index/table.ts";
 import { ledgerTableKeySchema } from "../lib/ledger/table.ts";
 
 export interface LocalAwsOptions {
@@ -18,6 +19,8 @@ export interface LocalAwsOptions {
   visibilityTimeoutSeconds?: number;
   queueName?: string;
   tableName?: string;
+  /** The customer index table (`lib/customer-index/table.ts`); default `order-sync-customer-index`. */
+  indexTableName?: string;
 }
 
 export interface LocalAws {
@@ -28,6 +31,8 @@ export interface LocalAws {
   readonly dlqUrl: string;
   readonly queueArn: string;
   readonly tableName: string;
+  /** The customer index table, created with its `byLookupKey` global secondary index. */
+  readonly indexTableName: string;
   readonly maxReceiveCount: number;
   readonly visibilityTimeoutSeconds: number;
   /** SDK clients already pointed at the local endpoints (static dummy credentials). */
@@ -45,6 +50,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
   const queueName = options.queueName ?? "orders";
   const tableName = options.tableName ?? "order-sync-ledger";
+  const indexTableName = options.indexTableName ?? defaultCustomerIndexTableName;
 
   const fauxqs = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false });
   const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -92,6 +98,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       new CreateTableCommand({ TableName: tableName, BillingMode: "PAY_PER_REQUEST", ...ledgerTableKeySchema }),
     );
     await waitForActiveTable(dynamo, tableName);
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: indexTableName,
+        BillingMode: "PAY_PER_REQUEST",
+        ...customerIndexTableKeySchema,
+      }),
+    );
+    await waitForActiveTable(dynamo, indexTableName);
 
     return {
       region: localRegion,
@@ -101,6 +115,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       dlqUrl,
       queueArn: required(queueAttributes.Attributes?.QueueArn, "queue arn"),
       tableName,
+      indexTableName,
       maxReceiveCount,
       visibilityTimeoutSeconds,
       sqs,
