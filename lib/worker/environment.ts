@@ -12,7 +12,7 @@ import type { SyncConfig } from "../config/schema.ts";
 import { ConfigError, ReasonCode } from "../errors.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createSyncMetrics } from "../observability/metrics.ts";
-import { serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
+import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
 import { createWorkerDependencies } from "./dependencies.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
 import { readServiceTitanSecret } from "./service-titan-secret.ts";
@@ -70,12 +70,7 @@ export async function dependenciesFromEnvironment(
   }
   const vars = parsed.data;
   const config = configFromEnvironment(env);
-  const settings = env.ST_SECRET_NAME
-    ? serviceTitanSettingsFromEnv({
-        ...env,
-        ...(await secretAsEnvironment(env.ST_SECRET_NAME)),
-      })
-    : serviceTitanSettingsFromEnv(env);
+  const settings = await serviceTitanSettingsFromEnvironment(env);
   return createWorkerDependencies({
     config,
     serviceTitan: {
@@ -92,6 +87,13 @@ export async function dependenciesFromEnvironment(
     ...(vars.MAX_RECEIVE_COUNT ? { maxReceiveCount: vars.MAX_RECEIVE_COUNT } : {}),
     observer: telemetry.observer,
   });
+}
+
+/** ServiceTitan settings: credentials from the `ST_SECRET_NAME` secret in AWS, else the `ST_*` variables. */
+export async function serviceTitanSettingsFromEnvironment(env: NodeJS.ProcessEnv): Promise<ServiceTitanSettings> {
+  return env.ST_SECRET_NAME
+    ? serviceTitanSettingsFromEnv({ ...env, ...(await secretAsEnvironment(env.ST_SECRET_NAME)) })
+    : serviceTitanSettingsFromEnv(env);
 }
 
 async function secretAsEnvironment(secretName: string) {
