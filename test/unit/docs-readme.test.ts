@@ -1,7 +1,7 @@
 /**
  * Issue 7: the README stays true to the code. The set-up block is exactly `npm start` and `npm test`;
- * every `npm run <script>` exists; every option shown for `npm start`, `npm run replay` and
- * `npm run status` is one the command's usage text offers; every reason code and DLQ attribute is in
+ * every `npm run <script>` exists; every option shown for `npm start`, `npm run replay`,
+ * `npm run status` and `npm run index` is one the command's usage text offers; every reason code and DLQ attribute is in
  * the runbook; every environment variable documented is read somewhere; links resolve; and examples
  * carry no personal-looking data.
  */
@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DlqAttribute } from "../../lib/dlq/attributes.ts";
 import { ReasonCode } from "../../lib/errors.ts";
+import { indexUsage } from "../../local/index-cli.ts";
 import { replayUsage } from "../../local/replay-cli.ts";
 import { runStart } from "../../local/start.ts";
 import { statusUsage } from "../../local/status-cli.ts";
@@ -155,6 +156,18 @@ describe("commands in the docs", () => {
     expect(replayShown.filter((flag) => !replayAccepted.has(flag))).toEqual([]);
     expect(statusShown).toEqual(expect.arrayContaining(["--failed"]));
     expect(statusShown.filter((flag) => !statusAccepted.has(flag))).toEqual([]);
+  });
+
+  it("show only `npm run index` options that its CLI accepts", () => {
+    // Prepare
+    const accepted = new Set(flags(indexUsage));
+
+    // Act
+    const shown = flagsOfCommand(allText, /npm run index/);
+
+    // Assess
+    expect(shown).toEqual(expect.arrayContaining(["--status", "--rebuild"]));
+    expect(shown.filter((flag) => !accepted.has(flag))).toEqual([]);
   });
 });
 
