@@ -18,7 +18,7 @@ import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/servicetitan/settings.ts";
 import { startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
-import { startLocalSession } from "./session.ts";
+import { type LocalSession, startLocalSession } from "./session.ts";
 import { renderSummaryTable, summarize } from "./summary.ts";
 
 const usage = `Usage: npm start -- [options]
@@ -89,6 +89,8 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       retryBackoff: { baseSeconds: 1, maxSeconds: 4 },
     });
     try {
+      say("Building the customer index from ServiceTitan's export feeds…");
+      await buildCustomerIndex(session, say);
       say(`Sending ${bodies.length} orders to the local orders queue…`);
       const messageIds = await session.send(bodies);
       const stats = await session.runUntilDrained({
@@ -116,6 +118,22 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
     }
   } finally {
     await stopServiceTitan();
+  }
+}
+
+/**
+ * Backfills the (in-memory) customer index before any order is sent, so e-mail matching works on a
+ * tenant without Contact Management. A failure is reported and the run goes on: matching then
+ * searches ServiceTitan live, as the worker does until a backfill completes.
+ */
+async function buildCustomerIndex(session: LocalSession, say: (line: string) => void): Promise<void> {
+  try {
+    const built = await session.refreshIndex();
+    const feedRows = built.feeds.reduce((sum, f) => sum + f.rows, 0);
+    say(`Customer index: ${feedRows} feed rows read, backfill ${built.backfillComplete ? "complete" : "INCOMPLETE"}`);
+  } catch (error) {
+    const reason = error instanceof SyncError ? error.message : String(error);
+    say(`Customer index NOT built (${reason}): matching falls back to live phone and name + address searches`);
   }
 }
 
