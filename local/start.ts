@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { loadSyncConfigFile } from "../lib/config/parse-config.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
 import { ReferenceCheck } from "../lib/config/verify-references.ts";
+import { hmacKeyEnv } from "../lib/customer-index/keys.ts";
 import { orderKeyFromBody } from "../lib/dlq/attributes.ts";
 import { ConfigError, ReasonCode, SyncError } from "../lib/errors.ts";
 import { parseOrderMessage } from "../lib/order/parse-message.ts";
@@ -21,7 +22,7 @@ import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/servicetitan/settings.ts";
 import { startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
-import { startLocalSession } from "./session.ts";
+import { type LocalSession, startLocalSession } from "./session.ts";
 import { defaultStateFolder, defaultStateRoot, openStateFolder, type StateFolder } from "./state-folder.ts";
 import { renderSummaryTable, summarize } from "./summary.ts";
 
@@ -105,9 +106,12 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       serviceTitan: settings,
       visibilityTimeoutSeconds: 30,
       retryBackoff: { baseSeconds: 1, maxSeconds: 4 },
-      ...(state ? { dynamoPath: state.dynamoPath } : {}),
+      // The index kept on disk was hashed with the folder's key: the same key every run (or the variable's).
+      ...(state ? { dynamoPath: state.dynamoPath, customerIndexHmacKey: io.env[hmacKeyEnv] || state.hmacKey() } : {}),
     });
     try {
+      say("Building the customer index from ServiceTitan's export feeds…");
+      await buildCustomerIndex(session, say);
       say(`Sending ${bodies.length} orders to the local orders queue…`);
       const messageIds = await session.send(bodies);
       const stats = await session.runUntilDrained({
@@ -165,6 +169,22 @@ function openRunState(
   const dir =
     flags.state === undefined ? defaultStateFolder(settings, io.stateRoot ?? defaultStateRoot) : resolve(flags.state);
   return openStateFolder(dir, settings, flags.fresh);
+}
+
+/**
+ * Backfills the (in-memory) customer index before any order is sent, so e-mail matching works on a
+ * tenant without Contact Management. A failure is reported and the run goes on: matching then
+ * searches ServiceTitan live, as the worker does until a backfill completes.
+ */
+async function buildCustomerIndex(session: LocalSession, say: (line: string) => void): Promise<void> {
+  try {
+    const built = await session.refreshIndex();
+    const feedRows = built.feeds.reduce((sum, f) => sum + f.rows, 0);
+    say(`Customer index: ${feedRows} feed rows read, backfill ${built.backfillComplete ? "complete" : "INCOMPLETE"}`);
+  } catch (error) {
+    const reason = error instanceof SyncError ? error.message : String(error);
+    say(`Customer index NOT built (${reason}): matching falls back to live phone and name + address searches`);
+  }
 }
 
 async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{

@@ -10,11 +10,14 @@
  * order created.
  */
 import type { SyncConfig } from "../config/schema.ts";
+import type { BatchIndexView } from "../customer-index/batch-view.ts";
+import type { CustomerIndex } from "../customer-index/environment.ts";
+import { indexCreatedCustomer } from "../customer-index/write-through.ts";
 import { BusinessRuleError, LeaseHeldError, ReasonCode } from "../errors.ts";
 import type { IdentityLock } from "../ledger/identity-lock.ts";
 import { normalizeEmail } from "../normalize/email.ts";
 import type { Order } from "../order/event-schema.ts";
-import { createCustomer, listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
+import { type CreatedCustomer, createCustomer, listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
 import { customerDisplayName, customerTypeFor, type MatchedBy, matchCustomer } from "./match-customer.ts";
@@ -33,20 +36,34 @@ export interface CustomerAndLocation {
 export const identityLockLeaseMs = 5 * 60_000;
 
 export async function syncCustomerAndLocation(
-  deps: { http: ServiceTitanHttp; config: SyncConfig; identityLock: IdentityLock },
+  deps: {
+    http: ServiceTitanHttp;
+    config: SyncConfig;
+    identityLock: IdentityLock;
+    customerIndex?: CustomerIndex | undefined;
+  },
   order: Order,
   orderKey: string,
-  options: { reconcile: boolean },
+  options: { reconcile: boolean; index?: BatchIndexView | undefined },
 ): Promise<CustomerAndLocation> {
   const { http, config } = deps;
+  const index = options.index && (await options.index.usable()) ? options.index : undefined;
   if (options.reconcile) {
     const earlier = await findCreatedByThisOrder(http, config, orderKey);
     if (earlier) return earlier;
   }
 
-  const match = await matchCustomer(http, order);
+  const match = await matchCustomer(
+    { http, contactManagement: config.customerIndex.contactManagement, index: options.index },
+    order,
+  );
   if (match) {
-    const { location, created } = await resolveLocation(http, config, order, match.customer.id, orderKey);
+    const { location, created } = await resolveLocation(
+      { http, config, index, customerIndex: deps.customerIndex },
+      order,
+      match.customer.id,
+      orderKey,
+    );
     return {
       customer: { id: match.customer.id, tagTypeIds: match.customer.tagTypeIds ?? [] },
       location: { id: location.id, tagTypeIds: location.tagTypeIds ?? [] },
@@ -66,7 +83,9 @@ export async function syncCustomerAndLocation(
   if (!(await deps.identityLock.acquire(identities, orderKey, identityLockLeaseMs))) {
     throw new LeaseHeldError("Another order is creating this customer; retrying after it finished");
   }
-  return createCustomerWithLocation(http, config, order, orderKey);
+  const created = await createCustomerWithLocation(http, config, order, orderKey);
+  if (deps.customerIndex) await indexCreatedCustomer(deps.customerIndex, created.record);
+  return created.result;
 }
 
 /** Lock keys for the person behind the order; the lock hashes them, no personal data is stored. */
@@ -80,7 +99,7 @@ async function createCustomerWithLocation(
   config: SyncConfig,
   order: Order,
   orderKey: string,
-): Promise<CustomerAndLocation> {
+): Promise<{ result: CustomerAndLocation; record: CreatedCustomer }> {
   const { email, phone } = order.customer;
   const name = customerDisplayName(order);
   const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey);
@@ -111,11 +130,14 @@ async function createCustomerWithLocation(
   const location = created.locations[0];
   if (!location) throw new Error("ServiceTitan created the customer without the location sent with it");
   return {
-    customer: { id: created.id, tagTypeIds: created.tagTypeIds ?? customerTags },
-    location: { id: location.id, tagTypeIds: location.tagTypeIds ?? locationTags },
-    matchedBy: "created",
-    customerCreated: true,
-    locationCreated: true,
+    result: {
+      customer: { id: created.id, tagTypeIds: created.tagTypeIds ?? customerTags },
+      location: { id: location.id, tagTypeIds: location.tagTypeIds ?? locationTags },
+      matchedBy: "created",
+      customerCreated: true,
+      locationCreated: true,
+    },
+    record: created,
   };
 }
 

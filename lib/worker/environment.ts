@@ -9,6 +9,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import * as z from "zod";
 import { loadSyncConfigFile, parseSyncConfig } from "../config/parse-config.ts";
 import type { SyncConfig } from "../config/schema.ts";
+import { customerIndexFromEnvironment } from "../customer-index/environment.ts";
 import { ConfigError, ReasonCode } from "../errors.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createSyncMetrics } from "../observability/metrics.ts";
@@ -71,6 +72,9 @@ export async function dependenciesFromEnvironment(
   const vars = parsed.data;
   const config = configFromEnvironment(env);
   const settings = await serviceTitanSettingsFromEnvironment(env);
+  const dynamo = new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {});
+  // Fails here, at start-up, when the index table is set but its HMAC key isn't.
+  const customerIndex = await customerIndexFromEnvironment(env, dynamo);
   return createWorkerDependencies({
     config,
     serviceTitan: {
@@ -78,7 +82,8 @@ export async function dependenciesFromEnvironment(
       onCall: (call) => telemetry.onServiceTitanCall(call.status),
       ...(vars.ST_MAX_CALLS_PER_SECOND ? { maxCallsPerSecond: vars.ST_MAX_CALLS_PER_SECOND } : {}),
     },
-    dynamo: new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {}),
+    dynamo,
+    customerIndex,
     sqs: new SQSClient(vars.SQS_ENDPOINT ? { endpoint: vars.SQS_ENDPOINT } : {}),
     tableName: vars.LEDGER_TABLE_NAME,
     queueUrl: vars.ORDERS_QUEUE_URL,
