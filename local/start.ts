@@ -4,6 +4,7 @@
  * handler through the local event-source runner until the queue is drained; prints a summary.
  *
  *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--state <dir>] [--fresh-state]
+ *                  [--contact-management <on|off>]
  *
  * Against a real tenant the DynamoDB tables persist in a state folder per ServiceTitan host and tenant
  * (`local/state-folder.ts`), so the ledger remembers what a previous run synced.
@@ -20,7 +21,7 @@ import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/servicetitan/settings.ts";
-import { startSandbox } from "../sandbox/server.ts";
+import { type SandboxOptions, startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
 import { type LocalSession, startLocalSession } from "./session.ts";
 import { defaultStateFolder, defaultStateRoot, openStateFolder, type StateFolder } from "./state-folder.ts";
@@ -41,6 +42,9 @@ Options:
   --state <dir>     real tenant only: keep the ledger in this folder
                     (default: .state/<ServiceTitan host>-<tenant id>/)
   --fresh-state     real tenant only: empty the state folder first
+  --contact-management <on|off>
+                    sandbox only: whether its tenant has ServiceTitan's Contact Management
+                    (Early Access; most tenants don't) (default: on)
   --help            show this help
 
 Against the sandbox the ledger lives in memory. Against a real tenant it is kept in the state
@@ -72,6 +76,8 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       "dry-run": { type: "boolean", default: false },
       state: { type: "string" },
       "fresh-state": { type: "boolean", default: false },
+      // On by default for now: e-mail matching still goes through contact-methods; the customer-index work switches this.
+      "contact-management": { type: "string", default: "on" },
       help: { type: "boolean", default: false },
     },
     allowPositionals: false,
@@ -79,6 +85,11 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
   if (values.help) {
     io.stdout.write(usage);
     return 0;
+  }
+  const contactManagement = values["contact-management"];
+  if (contactManagement !== "on" && contactManagement !== "off") {
+    io.stderr.write(`--contact-management takes on or off, not "${contactManagement}"\n${usage}`);
+    return 2;
   }
   const config = loadSyncConfigFile(values.config ?? io.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"));
   const bodies = readOrderBodies(values.orders ?? resolve(examplesDir, "orders.json"));
@@ -93,7 +104,7 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
     real,
   } = io.serviceTitan
     ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl, real: false }
-    : await connectServiceTitan(io.env);
+    : await connectServiceTitan(io.env, { contactManagement: contactManagement === "on" });
   say(`ServiceTitan: ${where}`);
   let state: StateFolder | undefined;
   try {
@@ -187,7 +198,10 @@ async function buildCustomerIndex(session: LocalSession, say: (line: string) => 
   }
 }
 
-async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
+async function connectServiceTitan(
+  env: NodeJS.ProcessEnv,
+  sandboxOptions: SandboxOptions,
+): Promise<{
   settings: ServiceTitanSettings;
   stop: () => Promise<void>;
   where: string;
@@ -198,7 +212,7 @@ async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
     const settings = serviceTitanSettingsFromEnv(env);
     return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})`, real: true };
   }
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox(sandboxOptions);
   return {
     settings: {
       apiUrl: sandbox.apiUrl,
