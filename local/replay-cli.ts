@@ -17,6 +17,7 @@ import {
   replayDeadLetters,
 } from "../lib/dlq/replay.ts";
 import { ReasonCode } from "../lib/errors.ts";
+import { readCliEnvironment } from "./cli-environment.ts";
 
 export const replayUsage = `Usage: npm run replay -- [options]
 
@@ -76,18 +77,14 @@ export async function runReplayCli(argv: readonly string[], deps: ReplayCliDeps 
     return 0;
   }
 
-  const env = environmentSchema.safeParse(deps.env ?? process.env);
-  if (!env.success) {
-    const names = [...new Set(env.error.issues.map((issue) => issue.path.join(".")))].join(", ");
-    stderr.write(`Missing or invalid environment: ${names}\n\n${replayUsage}`);
-    return 2;
-  }
+  const env = readCliEnvironment(environmentSchema, deps.env ?? process.env, stderr, replayUsage);
+  if (env === undefined) return 2;
   const ownsClient = deps.sqs === undefined;
   const sqs =
     deps.sqs ??
     new SQSClient({
-      ...(env.data.AWS_REGION === undefined ? {} : { region: env.data.AWS_REGION }),
-      ...(env.data.SQS_ENDPOINT === undefined ? {} : { endpoint: env.data.SQS_ENDPOINT }),
+      ...(env.AWS_REGION === undefined ? {} : { region: env.AWS_REGION }),
+      ...(env.SQS_ENDPOINT === undefined ? {} : { endpoint: env.SQS_ENDPOINT }),
     });
 
   const bar =
@@ -103,13 +100,13 @@ export async function runReplayCli(argv: readonly string[], deps: ReplayCliDeps 
         )
       : undefined;
   try {
-    const total = bar === undefined ? undefined : await approximateDeadLetterCount(sqs, env.data.DLQ_URL);
+    const total = bar === undefined ? undefined : await approximateDeadLetterCount(sqs, env.DLQ_URL);
     const verb = options.dryRun ? "would move" : "moved";
     bar?.start(Math.max(total ?? 0, 1), 0, { moved: 0, skipped: 0, verb });
     const result = await replayDeadLetters({
       sqs,
-      dlqUrl: env.data.DLQ_URL,
-      queueUrl: env.data.ORDERS_QUEUE_URL,
+      dlqUrl: env.DLQ_URL,
+      queueUrl: env.ORDERS_QUEUE_URL,
       filter: options.filter,
       dryRun: options.dryRun,
       ...(deps.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: deps.waitTimeSeconds }),

@@ -12,6 +12,7 @@ import Table from "cli-table3";
 import { z } from "zod";
 import { type LedgerRecord, LedgerStatus, OrderLedger, orderKeyToString } from "../lib/ledger/ledger.ts";
 import { maskString } from "../lib/observability/redact.ts";
+import { readCliEnvironment } from "./cli-environment.ts";
 import { type CliStream, tableStyle } from "./replay-cli.ts";
 
 export const statusUsage = `Usage:
@@ -93,20 +94,16 @@ export async function runStatusCli(argv: readonly string[], deps: StatusCliDeps 
     stdout.write(statusUsage);
     return 0;
   }
-  const env = environmentSchema.safeParse(deps.env ?? process.env);
-  if (!env.success) {
-    const names = [...new Set(env.error.issues.map((issue) => issue.path.join(".")))].join(", ");
-    stderr.write(`Missing or invalid environment: ${names}\n\n${statusUsage}`);
-    return 2;
-  }
+  const env = readCliEnvironment(environmentSchema, deps.env ?? process.env, stderr, statusUsage);
+  if (env === undefined) return 2;
   const ownsClient = deps.dynamo === undefined;
   const dynamo =
     deps.dynamo ??
     new DynamoDBClient({
-      ...(env.data.AWS_REGION === undefined ? {} : { region: env.data.AWS_REGION }),
-      ...(env.data.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: env.data.DYNAMODB_ENDPOINT }),
+      ...(env.AWS_REGION === undefined ? {} : { region: env.AWS_REGION }),
+      ...(env.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: env.DYNAMODB_ENDPOINT }),
     });
-  const ledger = new OrderLedger({ dynamo, tableName: env.data.LEDGER_TABLE_NAME });
+  const ledger = new OrderLedger({ dynamo, tableName: env.LEDGER_TABLE_NAME });
   try {
     if (command.kind === "order") {
       const key = { store: command.store, orderId: command.orderId };

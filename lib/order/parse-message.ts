@@ -3,8 +3,8 @@
  * paths. The error never quotes the body: it goes to the DLQ and logs, and the body holds
  * personal data.
  */
-import type { z } from "zod";
 import { InvalidMessageError, ReasonCode } from "../errors.ts";
+import { formatIssues, issuePaths } from "../validation/issues.ts";
 import { type Order, orderEventSchema, supportedSchemaVersion } from "./event-schema.ts";
 
 /** SQS caps a message at 256 KiB; anything near that is not an order. */
@@ -35,20 +35,11 @@ export function parseOrderMessage(body: string): Order {
   }
   const result = orderEventSchema.safeParse(json);
   if (!result.success) {
-    const problems = describeIssues(result.error.issues);
     throw new InvalidMessageError(
       ReasonCode.ContractViolation,
-      `Order event violates the contract: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
-      [...new Set(problems.map((p) => p.path))],
+      `Order event violates the contract: ${formatIssues(result.error.issues)}`,
+      issuePaths(result.error.issues),
     );
   }
   return result.data;
-}
-
-/** Field paths and zod's own messages, which state expectations, not the received values. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
-  return issues.slice(0, 20).map((issue) => ({
-    path: issue.path.length === 0 ? "$" : issue.path.map(String).join("."),
-    message: issue.code === "custom" ? issue.message : `${issue.code}: ${issue.message}`,
-  }));
 }

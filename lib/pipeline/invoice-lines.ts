@@ -7,7 +7,7 @@
  * every order line must be on it at the order's price — ServiceTitan silently drops misspelled
  * fields (a `price` field gives a $0.00 line), which only a read-back catches.
  */
-import { BusinessRuleError, ReasonCode } from "../errors.ts";
+import { BusinessRuleError, ReasonCode, UnexpectedError } from "../errors.ts";
 import type { ItemKind, Order, OrderLine } from "../order/event-schema.ts";
 import { centsToDecimal, decimalToCents } from "../order/money.ts";
 import { addInvoiceItem, getInvoice, type InvoiceItem } from "../servicetitan/endpoints/accounting.ts";
@@ -27,7 +27,10 @@ export function plannedLines(
 ): PlannedLine[] {
   return order.lines.map((line, index) => {
     const skuId = skuIds[`${kindOf(line)}:${line.sku}`];
-    if (skuId === undefined) throw new Error(`No pricebook item resolved for line ${index}`);
+    if (skuId === undefined) {
+      // A bug in the steps before (every line's item is resolved first), not something ServiceTitan did.
+      throw new UnexpectedError(`No pricebook item resolved for line ${index}`, { details: { line: index } });
+    }
     return { line, index, skuId };
   });
 }

@@ -18,8 +18,9 @@ import {
   ServiceTitanRejectedError,
   ServiceTitanUnavailableError,
 } from "../errors.ts";
+import { issuePaths } from "../validation/issues.ts";
 import { type BackoffOptions, backoffDelay, parseRetryAfter } from "./backoff.ts";
-import { issuePaths, ServiceTitanResponseInvalidError } from "./errors.ts";
+import { ServiceTitanResponseInvalidError } from "./errors.ts";
 import { type ProblemDetails, parseProblemDetails } from "./problem-details.ts";
 import { SlidingWindowRateLimiter } from "./rate-limiter.ts";
 import type { ServiceTitanSettings } from "./settings.ts";

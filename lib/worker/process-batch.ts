@@ -48,7 +48,7 @@ export interface WorkerObserver {
   recordFailure?(error: SyncError): void;
   /** The customer index isn't backfilled yet: this batch matches by live searches (once per batch). */
   recordIndexFallback?(): void;
-  /** End of an invocation: publish what was aggregated (EMF metrics). */
+  /** End of an invocation: hand what was aggregated to the metrics (the handler's `logMetrics` publishes them). */
   flush?(): void;
 }
 
