@@ -6,6 +6,8 @@
  * `lambda:GetFunctionConfiguration` and end up in the template. ServiceTitan credentials are read at
  * run time from Secrets Manager by name (`ST_SECRET_NAME`).
  */
+import { hmacSecretNameEnv } from "../lib/customer-index/keys.ts";
+import { customerIndexTableEnv } from "../lib/customer-index/table.ts";
 import { ConfigError, ReasonCode } from "../lib/errors.ts";
 import { metricsNamespace } from "../lib/observability/metrics.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
@@ -39,10 +41,17 @@ export function serviceName(envName: string): string {
  */
 export const maxSyncConfigBytes = 3072;
 
+export interface CustomerIndexResources {
+  readonly tableName: string;
+  /** The generated HMAC key's secret: its name only, read at run time like the ServiceTitan secret. */
+  readonly hmacSecretName: string;
+}
+
 export interface WorkerResources {
   readonly tableName: string;
   readonly ordersQueueUrl: string;
   readonly dlqUrl: string;
+  readonly customerIndex: CustomerIndexResources;
 }
 
 /** Variables of the order-sync function. */
@@ -59,8 +68,32 @@ export function orderSyncEnvironment(env: EnvironmentConfig, resources: WorkerRe
     DLQ_URL: resources.dlqUrl,
     MAX_RECEIVE_COUNT: String(env.deploy.maxReceiveCount),
     ST_MAX_CALLS_PER_SECOND: String(callsPerSecondPerContainer(env.deploy.maxConcurrency)),
+    ...customerIndexEnvironment(resources.customerIndex),
     ...powertoolsEnvironment(env),
   };
+}
+
+/**
+ * Variables of the customer-index refresh function: ServiceTitan (credentials by secret name) and
+ * the index. No mapping config and no queues: it only reads the export feeds into the table.
+ */
+export function indexRefreshEnvironment(
+  env: EnvironmentConfig,
+  resources: Pick<WorkerResources, "customerIndex">,
+): Record<string, string> {
+  const endpoints = serviceTitanEndpoints[env.deploy.serviceTitanEnvironment];
+  return {
+    ST_SECRET_NAME: env.deploy.secretName,
+    ST_API_URL: endpoints.apiUrl,
+    ST_AUTH_URL: endpoints.authUrl,
+    ST_TENANT_ID: env.deploy.serviceTitanTenantId,
+    ...customerIndexEnvironment(resources.customerIndex),
+    ...powertoolsEnvironment(env),
+  };
+}
+
+function customerIndexEnvironment(index: CustomerIndexResources): Record<string, string> {
+  return { [customerIndexTableEnv]: index.tableName, [hmacSecretNameEnv]: index.hmacSecretName };
 }
 
 /**
@@ -75,7 +108,10 @@ export function callsPerSecondPerContainer(maxConcurrency: number): number {
 }
 
 /** Variables of the DLQ-replay function: queues only, no ledger, no ServiceTitan. */
-export function dlqReplayEnvironment(env: EnvironmentConfig, resources: Omit<WorkerResources, "tableName">) {
+export function dlqReplayEnvironment(
+  env: EnvironmentConfig,
+  resources: Pick<WorkerResources, "ordersQueueUrl" | "dlqUrl">,
+) {
   return {
     ORDERS_QUEUE_URL: resources.ordersQueueUrl,
     DLQ_URL: resources.dlqUrl,

@@ -7,11 +7,12 @@
 import { resolve } from "node:path";
 import { loadSyncConfigFile } from "../lib/config/parse-config.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
+import { SyncError } from "../lib/errors.ts";
 import { createLogger, type LogLevel } from "../lib/observability/logger.ts";
 import { noopSyncMetrics } from "../lib/observability/metrics.ts";
 import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/servicetitan/settings.ts";
 import { createTelemetryObserver } from "../lib/worker/telemetry.ts";
-import { startSandbox } from "../sandbox/server.ts";
+import { type SandboxOptions, startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
 import { type LocalSession, startLocalSession } from "./session.ts";
 import { type OrderSummary, renderSummaryTable, summarize } from "./summary.ts";
@@ -24,21 +25,27 @@ export interface ServiceTitanConnection {
   settings: ServiceTitanSettings;
   /** Where ServiceTitan is, for the first line of output. */
   where: string;
+  /** A ServiceTitan whose records outlive this run (credentials set), as opposed to the sandbox started here. */
+  real: boolean;
   stop(): Promise<void>;
 }
 
 /** The real tenant when all four credentials are set; otherwise the sandbox, saying which variables it ignores. */
-export async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<ServiceTitanConnection> {
+export async function connectServiceTitan(
+  env: NodeJS.ProcessEnv,
+  sandboxOptions: SandboxOptions = {},
+): Promise<ServiceTitanConnection> {
   if (credentialVariables.every((name) => env[name])) {
     const settings = serviceTitanSettingsFromEnv(env);
-    return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})` };
+    return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})`, real: true };
   }
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox(sandboxOptions);
   const ignored = [...credentialVariables, "ST_API_URL", "ST_AUTH_URL"].filter((name) => env[name]);
   const missing = credentialVariables.filter((name) => !env[name]);
   return {
     settings: { apiUrl: sandbox.apiUrl, authUrl: sandbox.authUrl, tenantId: sandbox.tenantId, ...sandbox.credentials },
     stop: () => sandbox.stop(),
+    real: false,
     where:
       ignored.length > 0
         ? `sandbox at ${sandbox.apiUrl} (${ignored.join(", ")} ignored: a real tenant needs ${missing.join(", ")} too)`
@@ -70,6 +77,10 @@ export interface LocalRunOptions {
   serviceTitan: ServiceTitanSettings;
   /** `--verbose`: the worker's structured (redacted) log lines, one JSON line each. */
   workerLog?: { write(line: string): unknown; level: LogLevel } | undefined;
+  /** A real tenant's state folder: dynalite keeps the tables on disk there. */
+  dynamoPath?: string;
+  /** The HMAC key the index kept on disk was built with. */
+  customerIndexHmacKey?: string;
 }
 
 export interface LocalRunResult {
@@ -87,6 +98,8 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalSess
     serviceTitan: options.serviceTitan,
     visibilityTimeoutSeconds: 30,
     retryBackoff: { baseSeconds: 1, maxSeconds: 4 },
+    ...(options.dynamoPath === undefined ? {} : { dynamoPath: options.dynamoPath }),
+    ...(options.customerIndexHmacKey === undefined ? {} : { customerIndexHmacKey: options.customerIndexHmacKey }),
     ...(logger
       ? {
           telemetry: {
@@ -96,6 +109,23 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalSess
         }
       : {}),
   });
+}
+
+/**
+ * Backfills the customer index before any order is sent, so e-mail matching works on a tenant without
+ * Contact Management. A failure is reported and the run goes on: matching then searches ServiceTitan
+ * live, as the worker does until a backfill completes.
+ */
+export async function buildCustomerIndex(session: LocalSession, say: (line: string) => void): Promise<void> {
+  say("Building the customer index from ServiceTitan's export feeds…");
+  try {
+    const built = await session.refreshIndex();
+    const feedRows = built.feeds.reduce((sum, f) => sum + f.rows, 0);
+    say(`Customer index: ${feedRows} feed rows read, backfill ${built.backfillComplete ? "complete" : "INCOMPLETE"}`);
+  } catch (error) {
+    if (!(error instanceof SyncError)) throw error;
+    say(`Customer index NOT built (${error.message}): matching falls back to live phone and name + address searches`);
+  }
 }
 
 /** Sends the bodies (each on its own row, sent or not) and runs the worker until the queue is drained. */
@@ -152,6 +182,7 @@ export async function withLocalRun(
     streams.stderr.write(`ServiceTitan: ${serviceTitan.where}\n`);
     const session = await startLocalRun({ config, serviceTitan: serviceTitan.settings });
     try {
+      await buildCustomerIndex(session, (line) => streams.stderr.write(`${line}\n`));
       streams.stderr.write(`Local run (as npm start): sending ${bodies.length} orders…\n`);
       const result = await runOrders(session, bodies);
       streams.stderr.write(`${renderSummaryTable(result.rows, streams.stdout.columns)}\n`);

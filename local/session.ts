@@ -4,10 +4,13 @@
  * in Lambda, and the event-source runner feeding it. `npm start`, the benchmarks and the
  * integration tests all drive the worker through this.
  */
+import { randomBytes } from "node:crypto";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createOrderSyncHandler } from "../functions/order-sync.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
+import { type CustomerIndex, createCustomerIndex } from "../lib/customer-index/environment.ts";
+import { type RefreshOptions, type RefreshResult, refreshCustomerIndex } from "../lib/customer-index/refresh.ts";
 import { createServiceTitanClient, type ServiceTitanCallInfo } from "../lib/servicetitan/client.ts";
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import type { ServiceTitanHttp } from "../lib/servicetitan/types.ts";
@@ -39,8 +42,15 @@ export interface LocalSessionOptions {
   serviceTitanTimeoutMs?: number;
   /** Reuse a running local AWS (e.g. a second deployment against the same queues); it is not stopped. */
   aws?: LocalAws;
+  /** Keep the DynamoDB tables in this folder across runs (see `local/state-folder.ts`); default in memory. */
+  dynamoPath?: string;
   /** Logs and metrics, as the Lambda reports them (e.g. a redacting logger writing to a sink). */
   telemetry?: { observer: WorkerObserver; onServiceTitanCall?: (call: ServiceTitanCallInfo) => void };
+  /**
+   * HMAC key of the customer index (`CUSTOMER_INDEX_HMAC_KEY`); default: a random key for this
+   * session (the local index lives in memory and is built again on every run).
+   */
+  customerIndexHmacKey?: string;
 }
 
 /** What became of one body given to `offer`. */
@@ -69,6 +79,14 @@ export interface LocalSession {
   crashAfterNextInvocation(): void;
   /** ServiceTitan calls made by all containers so far. */
   serviceTitanCalls(): number;
+  /** The customer index as the containers use it (same table and key). */
+  customerIndex: CustomerIndex;
+  /**
+   * Reads ServiceTitan's export feeds into the index until every feed reaches its end, as the
+   * scheduled refresh does (the first call backfills). Its ServiceTitan calls are not counted in
+   * `serviceTitanCalls()`.
+   */
+  refreshIndex(options?: RefreshOptions): Promise<RefreshResult>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +97,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     (await startLocalAws({
       maxReceiveCount: options.maxReceiveCount ?? 5,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+      ...(options.dynamoPath === undefined ? {} : { dynamoPath: options.dynamoPath }),
     }));
   const outcomes = new Map<string, RecordOutcome>();
   const history: RecordOutcome[] = [];
@@ -93,6 +112,13 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     flush: () => telemetry?.flush?.(),
   };
   const lanes = options.runnerConcurrency ?? 1;
+  const hmacKey = options.customerIndexHmacKey ?? randomBytes(32).toString("hex");
+  const indexFor = () => createCustomerIndex({ dynamo: aws.dynamo, tableName: aws.indexTableName, hmacKey });
+  const customerIndex = indexFor();
+  const refreshHttp = createServiceTitanClient({
+    settings: options.serviceTitan,
+    maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / 2)),
+  });
   const clients: ServiceTitanHttp[] = [];
   const containers = Array.from({ length: lanes }, () => {
     const http = createServiceTitanClient({
@@ -115,6 +141,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       ...(options.recordConcurrency ? { recordConcurrency: options.recordConcurrency } : {}),
       ...(options.retryBackoff ? { retryBackoff: options.retryBackoff } : {}),
       observer,
+      customerIndex: indexFor(),
     });
   });
 
@@ -178,6 +205,9 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       return total;
     },
     serviceTitanCalls: () => clients.reduce((sum, c) => sum + c.stats.calls, 0),
+    customerIndex,
+    refreshIndex: (refresh = {}) =>
+      refreshCustomerIndex({ http: refreshHttp, store: customerIndex.store, keys: customerIndex.keys }, refresh),
     async stop() {
       if (ownsAws) await aws.stop();
     },

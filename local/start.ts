@@ -3,19 +3,25 @@
  * unless ServiceTitan credentials are set — the ServiceTitan sandbox; sends the orders; runs the real
  * handler through the local event-source runner until the queue is drained; prints a summary.
  *
- *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--verbose]
+ *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--verbose] [--state <dir>]
+ *                  [--fresh-state] [--contact-management <on|off>]
+ *
+ * Against a real tenant the DynamoDB tables persist in a state folder per ServiceTitan host and tenant
+ * (`local/state-folder.ts`), so the ledger remembers what a previous run synced.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { SyncConfig } from "../lib/config/schema.ts";
 import { ReferenceCheck } from "../lib/config/verify-references.ts";
-import { SyncError } from "../lib/errors.ts";
+import { hmacKeyEnv } from "../lib/customer-index/keys.ts";
+import { ConfigError, ReasonCode, SyncError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/observability/logger.ts";
 import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import {
+  buildCustomerIndex,
   connectServiceTitan,
   exitCodeFor,
   loadRunInputs,
@@ -24,6 +30,7 @@ import {
   startLocalRun,
 } from "./local-run.ts";
 import { sqsAdmission } from "./sqs-admission.ts";
+import { defaultStateFolder, defaultStateRoot, openStateFolder, type StateFolder } from "./state-folder.ts";
 import { type OrderSummary, orderKeyNamedBy, renderSummaryTable } from "./summary.ts";
 
 const usage = `Usage: npm start -- [options]
@@ -41,7 +48,16 @@ Options:
   --dry-run         match and plan each order without writing to ServiceTitan
   --verbose         print the worker's structured log lines (JSON, personal data redacted) on stderr;
                     level: $POWERTOOLS_LOG_LEVEL, default DEBUG
+  --state <dir>     real tenant only: keep the ledger and customer index in this folder
+                    (default: .state/<ServiceTitan host>-<tenant id>/)
+  --fresh-state     real tenant only: empty the state folder first
+  --contact-management <on|off>
+                    sandbox only: whether its tenant has ServiceTitan's Contact Management
+                    (Early Access; most tenants don't) (default: off)
   --help            show this help
+
+Against the sandbox the ledger lives in memory. Against a real tenant it is kept in the state
+folder, so running the same orders again finds them synced instead of creating them twice.
 
 Exit code: 0 every order synced (or was a duplicate), 1 some still pending, 2 an error stopped the
 run (config, orders file, no orders, ST_* variables), 3 some order went to the DLQ or was not sent.
@@ -56,6 +72,8 @@ export interface StartIo {
   env: NodeJS.ProcessEnv;
   /** Tests pass a (contract-checked) sandbox here to assert on its state; otherwise one is started. */
   serviceTitan?: ServiceTitanSettings;
+  /** Where the per-tenant state folders go (default `.state/` in the repository); tests use a temp dir. */
+  stateRoot?: string;
 }
 
 export async function runStart(argv: readonly string[], io: StartIo): Promise<number> {
@@ -67,6 +85,9 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       json: { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
+      state: { type: "string" },
+      "fresh-state": { type: "boolean", default: false },
+      "contact-management": { type: "string", default: "off" },
       help: { type: "boolean", default: false },
     },
     allowPositionals: false,
@@ -75,26 +96,42 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
     io.stdout.write(usage);
     return 0;
   }
+  const contactManagement = values["contact-management"];
+  if (contactManagement !== "on" && contactManagement !== "off") {
+    io.stderr.write(`--contact-management takes on or off, not "${contactManagement}"\n${usage}`);
+    return StartExitCode.Error;
+  }
   const { config, bodies } = loadRunInputs({ orders: values.orders, config: values.config, env: io.env });
   const say = (line: string) => {
     if (!values.json) io.stderr.write(`${line}\n`);
   };
 
   const serviceTitan = io.serviceTitan
-    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl }
-    : await connectServiceTitan(io.env);
+    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl, real: false }
+    : await connectServiceTitan(io.env, { contactManagement: contactManagement === "on" });
   say(`ServiceTitan: ${serviceTitan.where}`);
+  let state: StateFolder | undefined;
   try {
     if (values["dry-run"]) return await dryRun(bodies, config, serviceTitan.settings, values.json, io);
 
+    state = openRunState(
+      { state: values.state, fresh: values["fresh-state"] },
+      serviceTitan.real,
+      serviceTitan.settings,
+      io,
+    );
+    if (state) say(`Local state: ${state.dir} (${state.empty ? "new" : "kept from earlier runs"})`);
     const session = await startLocalRun({
       config,
       serviceTitan: serviceTitan.settings,
+      // The index kept on disk was hashed with the folder's key: the same key every run (or the variable's).
+      ...(state ? { dynamoPath: state.dynamoPath, customerIndexHmacKey: io.env[hmacKeyEnv] || state.hmacKey() } : {}),
       workerLog: values.verbose
         ? { write: (line) => io.stderr.write(line), level: workerLogLevel(io.env.POWERTOOLS_LOG_LEVEL) }
         : undefined,
     });
     try {
+      await buildCustomerIndex(session, say);
       say(`Sending ${bodies.length} order${bodies.length === 1 ? "" : "s"} to the local orders queue…`);
       const progress = !values.json && !values.verbose && io.stderr.isTTY === true;
       const result = await runOrders(session, bodies, (done, total) => {
@@ -103,7 +140,7 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       if (progress) io.stderr.write("\n");
       if (values.json) {
         io.stdout.write(
-          `${JSON.stringify({ orders: result.rows, serviceTitanCalls: result.serviceTitanCalls, drained: result.drained }, null, 2)}\n`,
+          `${JSON.stringify({ orders: result.rows, serviceTitanCalls: result.serviceTitanCalls, drained: result.drained, stateFolder: state?.dir ?? null }, null, 2)}\n`,
         );
       } else {
         io.stdout.write(`${renderSummaryTable(result.rows, io.stdout.columns)}\n`);
@@ -114,8 +151,34 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       await session.stop();
     }
   } finally {
+    state?.release();
     await serviceTitan.stop();
   }
+}
+
+/**
+ * The state folder for a real tenant, or undefined for the sandbox: the sandbox starts empty on every
+ * run, so a ledger kept from an earlier run would point at records it no longer has.
+ */
+function openRunState(
+  flags: { state: string | undefined; fresh: boolean },
+  real: boolean,
+  settings: ServiceTitanSettings,
+  io: StartIo,
+): StateFolder | undefined {
+  if (!real) {
+    if (flags.state !== undefined || flags.fresh) {
+      throw new ConfigError(
+        ReasonCode.ConfigInvalid,
+        "--state",
+        "--state and --fresh-state apply to a real tenant (ST_* variables set); the sandbox's ledger lives in memory",
+      );
+    }
+    return undefined;
+  }
+  const dir =
+    flags.state === undefined ? defaultStateFolder(settings, io.stateRoot ?? defaultStateRoot) : resolve(flags.state);
+  return openStateFolder(dir, settings, flags.fresh);
 }
 
 export function countLine(rows: readonly OrderSummary[]): string {

@@ -6,6 +6,9 @@
  * finds it instead of creating a second one.
  */
 import type { SyncConfig } from "../config/schema.ts";
+import type { BatchIndexView } from "../customer-index/batch-view.ts";
+import type { CustomerIndex } from "../customer-index/environment.ts";
+import { indexCreatedLocation } from "../customer-index/write-through.ts";
 import { type CreationLock, LockScope } from "../ledger/creation-lock.ts";
 import { addressKey, sameAddress } from "../normalize/address.ts";
 import type { Order } from "../order/event-schema.ts";
@@ -24,7 +27,37 @@ export interface ResolvedLocation {
 /** A customer with more locations than this is a property manager; paging further is still bounded. */
 const maxLocationPages = 20;
 
+/**
+ * The customer's location at the order's service address: from the index when it knows one (the
+ * customer itself was just confirmed live; the location's active flag, owner and tags come from the
+ * locations feed, as fresh as the last refresh), else from ServiceTitan, all its pages.
+ */
 export async function findCustomerLocation(
+  http: ServiceTitanHttp,
+  customerId: number,
+  order: Order,
+  index?: BatchIndexView,
+): Promise<Pick<Location, "id" | "tagTypeIds"> | undefined> {
+  const indexed = index ? await findIndexedLocation(index, customerId, order) : undefined;
+  return indexed ?? findLiveLocation(http, customerId, order);
+}
+
+async function findIndexedLocation(
+  index: BatchIndexView,
+  customerId: number,
+  order: Order,
+): Promise<Pick<Location, "id" | "tagTypeIds"> | undefined> {
+  const lookupKey = index.keys.address(order.serviceAddress);
+  const exact = index.keys.exactAddress(order.serviceAddress);
+  if (!lookupKey) return undefined;
+  const matches = (await index.lookup(lookupKey))
+    .filter((r) => r.kind === "location" && r.customerId === customerId && r.active && r.exactAddress === exact)
+    .sort((a, b) => a.id - b.id);
+  const found = matches[0];
+  return found?.kind === "location" ? { id: found.id, tagTypeIds: found.tagTypeIds ?? [] } : undefined;
+}
+
+async function findLiveLocation(
   http: ServiceTitanHttp,
   customerId: number,
   order: Order,
@@ -43,7 +76,15 @@ export async function findCustomerLocation(
 }
 
 export async function resolveLocation(
-  deps: { http: ServiceTitanHttp; config: SyncConfig; creationLock: CreationLock },
+  deps: {
+    http: ServiceTitanHttp;
+    config: SyncConfig;
+    creationLock: CreationLock;
+    /** This batch's index view, when the index is usable. */
+    index?: BatchIndexView | undefined;
+    /** For write-through of a location created here. */
+    customerIndex?: CustomerIndex | undefined;
+  },
   order: Order,
   customerId: number,
   orderKey: string,
@@ -58,7 +99,7 @@ export async function resolveLocation(
       what: "location",
     },
     {
-      find: () => findCustomerLocation(http, customerId, order),
+      find: () => findCustomerLocation(http, customerId, order, deps.index),
       create: async () => {
         const location = await createLocation(http, {
           customerId,
@@ -67,6 +108,7 @@ export async function resolveLocation(
           tagTypeIds,
           externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
         });
+        if (deps.customerIndex) await indexCreatedLocation(deps.customerIndex, location);
         return { id: location.id, tagTypeIds: location.tagTypeIds ?? tagTypeIds };
       },
     },

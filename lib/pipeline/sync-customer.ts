@@ -9,11 +9,20 @@
  * customer this order created.
  */
 import type { SyncConfig } from "../config/schema.ts";
+import type { BatchIndexView } from "../customer-index/batch-view.ts";
+import type { CustomerIndex } from "../customer-index/environment.ts";
+import { indexCreatedCustomer } from "../customer-index/write-through.ts";
 import { BusinessRuleError, ReasonCode } from "../errors.ts";
 import { type CreationLock, type LockKey, LockScope } from "../ledger/creation-lock.ts";
 import { normalizeEmail } from "../normalize/email.ts";
 import type { Order } from "../order/event-schema.ts";
-import { createCustomer, listCustomers, listLocations, type NewContact } from "../servicetitan/endpoints/crm.ts";
+import {
+  type CreatedCustomer,
+  createCustomer,
+  listCustomers,
+  listLocations,
+  type NewContact,
+} from "../servicetitan/endpoints/crm.ts";
 import { ServiceTitanResponseInvalidError } from "../servicetitan/errors.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { findOrCreateOnce } from "./create-once.ts";
@@ -30,13 +39,23 @@ export interface CustomerAndLocation {
   locationCreated: boolean;
 }
 
+/** What finding or creating an order's customer needs; the index parts only when the index is in use. */
+export interface SyncCustomerDependencies {
+  http: ServiceTitanHttp;
+  config: SyncConfig;
+  creationLock: CreationLock;
+  /** For write-through of a customer or location created here. */
+  customerIndex?: CustomerIndex | undefined;
+}
+
 export async function syncCustomerAndLocation(
-  deps: { http: ServiceTitanHttp; config: SyncConfig; creationLock: CreationLock },
+  deps: SyncCustomerDependencies,
   order: Order,
   orderKey: string,
-  options: { reconcile: boolean },
+  options: { reconcile: boolean; index?: BatchIndexView | undefined },
 ): Promise<CustomerAndLocation> {
   const { http, config } = deps;
+  const index = options.index && (await options.index.usable()) ? options.index : undefined;
   if (options.reconcile) {
     const earlier = await findCreatedByThisOrder(http, config, orderKey);
     if (earlier) return earlier;
@@ -45,7 +64,7 @@ export async function syncCustomerAndLocation(
   const { record } = await findOrCreateOnce<CustomerAndLocation>(
     { lock: deps.creationLock, keys: customerIdentities(order), ownerToken: orderKey, what: "customer" },
     {
-      find: () => matchedCustomerAndLocation(deps, order, orderKey),
+      find: () => matchedCustomerAndLocation(deps, order, orderKey, index),
       beforeCreate: () => {
         if (!config.createUnmatchedCustomers) {
           throw new BusinessRuleError(
@@ -54,7 +73,11 @@ export async function syncCustomerAndLocation(
           );
         }
       },
-      create: () => createCustomerWithLocation(http, config, order, orderKey),
+      create: async () => {
+        const created = await createCustomerWithLocation(http, config, order, orderKey);
+        if (deps.customerIndex) await indexCreatedCustomer(deps.customerIndex, created.record);
+        return created.result;
+      },
     },
   );
   return record;
@@ -62,13 +85,20 @@ export async function syncCustomerAndLocation(
 
 /** The matched customer and its location for the order (found or created), or undefined without a match. */
 async function matchedCustomerAndLocation(
-  deps: { http: ServiceTitanHttp; config: SyncConfig; creationLock: CreationLock },
+  deps: SyncCustomerDependencies,
   order: Order,
   orderKey: string,
+  index: BatchIndexView | undefined,
 ): Promise<CustomerAndLocation | undefined> {
-  const match = await matchCustomer(deps.http, order);
+  const { http, config } = deps;
+  const match = await matchCustomer({ http, contactManagement: config.customerIndex.contactManagement, index }, order);
   if (!match) return undefined;
-  const { location, created } = await resolveLocation(deps, order, match.customer.id, orderKey);
+  const { location, created } = await resolveLocation(
+    { http, config, creationLock: deps.creationLock, index, customerIndex: deps.customerIndex },
+    order,
+    match.customer.id,
+    orderKey,
+  );
   return {
     customer: { id: match.customer.id, tagTypeIds: match.customer.tagTypeIds ?? [] },
     location: { id: location.id, tagTypeIds: location.tagTypeIds ?? [] },
@@ -91,7 +121,7 @@ async function createCustomerWithLocation(
   config: SyncConfig,
   order: Order,
   orderKey: string,
-): Promise<CustomerAndLocation> {
+): Promise<{ result: CustomerAndLocation; record: CreatedCustomer }> {
   const name = customerDisplayName(order);
   const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey);
   const customerTags = customerTagTypeIds(config, order);
@@ -113,11 +143,14 @@ async function createCustomerWithLocation(
     throw new ServiceTitanResponseInvalidError("POST crm Customers_Create", 200, ["locations"]);
   }
   return {
-    customer: { id: created.id, tagTypeIds: created.tagTypeIds ?? customerTags },
-    location: { id: location.id, tagTypeIds: location.tagTypeIds ?? locationTags },
-    matchedBy: "created",
-    customerCreated: true,
-    locationCreated: true,
+    result: {
+      customer: { id: created.id, tagTypeIds: created.tagTypeIds ?? customerTags },
+      location: { id: location.id, tagTypeIds: location.tagTypeIds ?? locationTags },
+      matchedBy: "created",
+      customerCreated: true,
+      locationCreated: true,
+    },
+    record: created,
   };
 }
 

@@ -16,6 +16,8 @@
  */
 import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
+import type { BatchIndexView } from "../customer-index/batch-view.ts";
+import type { CustomerIndex } from "../customer-index/environment.ts";
 import {
   BusinessRuleError,
   isPermanent,
@@ -46,6 +48,14 @@ export interface SyncDependencies {
   ledger: OrderLedger;
   creationLock: CreationLock;
   pricebookCache: PricebookCache;
+  /** The customer index (table + HMAC key); absent: matching searches ServiceTitan live. */
+  customerIndex?: CustomerIndex | undefined;
+}
+
+/** What the orders of one SQS batch share. */
+export interface SyncBatch {
+  /** The batch's view of the customer index: one catch-up at most per batch. */
+  index?: BatchIndexView | undefined;
 }
 
 export interface SyncLease {
@@ -68,7 +78,12 @@ export interface SyncResult {
   resumed: boolean;
 }
 
-export async function syncOrder(order: Order, deps: SyncDependencies, lease: SyncLease): Promise<SyncResult> {
+export async function syncOrder(
+  order: Order,
+  deps: SyncDependencies,
+  lease: SyncLease,
+  batch: SyncBatch = {},
+): Promise<SyncResult> {
   const key = { store: order.store, orderId: order.orderId };
   const orderKey = orderKeyToString(key);
   const claim = await deps.ledger.claim(key, hashOrderPayload(order), lease);
@@ -87,7 +102,7 @@ export async function syncOrder(order: Order, deps: SyncDependencies, lease: Syn
   const resumed = claim.outcome === "resumed";
   const progress: SyncProgress = { ...claim.record.progress };
   try {
-    await runSteps(order, deps, { orderKey, key, lease, resumed, progress });
+    await runSteps(order, deps, { orderKey, key, lease, resumed, progress, batch });
     await deps.ledger.complete(key, lease.ownerToken, progress);
     return { status: SyncStatus.Synced, orderKey, progress, resumed };
   } catch (error) {
@@ -108,6 +123,7 @@ interface StepContext {
   resumed: boolean;
   /** Mutated as steps finish; checkpointed to the ledger. */
   progress: SyncProgress;
+  batch: SyncBatch;
 }
 
 async function runSteps(order: Order, deps: SyncDependencies, step: StepContext): Promise<void> {
@@ -119,7 +135,7 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
 
   let tagTargets: Parameters<typeof applyMissingTags>[1] | undefined;
   if (progress.jobId === undefined || progress.customerId === undefined || progress.locationId === undefined) {
-    const found = await syncCustomerAndLocation(deps, order, orderKey, { reconcile: resumed });
+    const found = await syncCustomerAndLocation(deps, order, orderKey, { reconcile: resumed, index: step.batch.index });
     Object.assign(progress, {
       customerId: found.customer.id,
       customerCreated: found.customerCreated,

@@ -8,6 +8,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SyncConfig } from "../config/schema.ts";
 import { ReferenceCheck } from "../config/verify-references.ts";
+import type { CustomerIndex } from "../customer-index/environment.ts";
 import { CreationLock } from "../ledger/creation-lock.ts";
 import { OrderLedger } from "../ledger/ledger.ts";
 import { PricebookCache } from "../pipeline/pricebook-items.ts";
@@ -28,6 +29,8 @@ export interface WorkerWiring {
   maxReceiveCount?: number;
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
   observer?: WorkerObserver;
+  /** The customer index; absent, matching searches ServiceTitan live (no e-mail without Contact Management). */
+  customerIndex?: CustomerIndex | undefined;
 }
 
 /** Default orders in flight per invocation: enough to keep ~60 calls/s busy at ServiceTitan's latency. */
@@ -42,6 +45,7 @@ export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependenci
     ledger: new OrderLedger({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
     creationLock: new CreationLock({ dynamo: wiring.dynamo, tableName: wiring.tableName }),
     pricebookCache: new PricebookCache(),
+    customerIndex: wiring.customerIndex,
     sqs: wiring.sqs,
     queueUrl: wiring.queueUrl,
     dlqUrl: wiring.dlqUrl,

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { BatchIndexView } from "../customer-index/batch-view.ts";
 import { orderKeyFromBody } from "../dlq/attributes.ts";
 import { sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
 import { backoffVisibility } from "../dlq/visibility.ts";
@@ -22,7 +23,7 @@ import {
 import type { SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import { parseOrderMessage } from "../order/parse-message.ts";
-import { type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
+import { type SyncBatch, type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
 
 export const RecordStatus = {
   Synced: "synced",
@@ -45,6 +46,8 @@ export interface RecordOutcome {
 export interface WorkerObserver {
   recordDone(outcome: RecordOutcome): void;
   recordFailure?(error: SyncError): void;
+  /** The customer index isn't backfilled yet: this batch matches by live searches (once per batch). */
+  recordIndexFallback?(): void;
   /** End of an invocation: hand what was aggregated to the metrics (the handler's `logMetrics` publishes them). */
   flush?(): void;
 }
@@ -76,9 +79,17 @@ export async function processBatch(
   context: InvocationContext,
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
+  const batch: SyncBatch = {
+    index: deps.customerIndex
+      ? new BatchIndexView(deps.customerIndex, deps.http, {
+          catchUpIntervalSeconds: deps.config.customerIndex.catchUpIntervalSeconds,
+          onFallback: () => deps.observer?.recordIndexFallback?.(),
+        })
+      : undefined,
+  };
   try {
     await forEachConcurrently(records, deps.recordConcurrency, async (record) => {
-      const outcome = await processRecord(record, deps, context);
+      const outcome = await processRecord(record, deps, context, batch);
       deps.observer?.recordDone(outcome);
       if (outcome.status === RecordStatus.Retry) batchItemFailures.push({ itemIdentifier: record.messageId });
     });
@@ -92,16 +103,22 @@ export async function processRecord(
   record: SQSRecord,
   deps: WorkerDependencies,
   context: InvocationContext,
+  batch: SyncBatch = {},
 ): Promise<RecordOutcome> {
   let orderKey: string | undefined;
   try {
     const order = parseOrderMessage(record.body);
     orderKey = orderKeyToString({ store: order.store, orderId: order.orderId });
-    const result = await syncOrder(order, deps, {
-      ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
-      leaseMs: Math.max(1_000, context.getRemainingTimeInMillis()),
-      finalAttempt: isLastReceive(record, deps),
-    });
+    const result = await syncOrder(
+      order,
+      deps,
+      {
+        ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
+        leaseMs: Math.max(1_000, context.getRemainingTimeInMillis()),
+        finalAttempt: isLastReceive(record, deps),
+      },
+      batch,
+    );
     return { messageId: record.messageId, status: result.status, orderKey, progress: result.progress };
   } catch (caught) {
     const error = toSyncError(caught);

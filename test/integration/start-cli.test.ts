@@ -84,7 +84,8 @@ describe("npm start", () => {
 
   it("syncs orders written by someone else as JSON lines, a broken line included", async () => {
     // Prepare
-    const sandbox = await startTestSandbox();
+    // Contact Management on: e-mail matching still goes through contact-methods; the customer-index work switches this.
+    const sandbox = await startTestSandbox({ contactManagement: true });
     const dir = mkdtempSync(join(tmpdir(), "orders-"));
     const file = join(dir, "orders.jsonl");
     const order = (id: string, email: string) =>
@@ -127,7 +128,8 @@ describe("npm start", () => {
 
   it("--dry-run plans every order without writing to ServiceTitan", async () => {
     // Prepare
-    const sandbox = await startTestSandbox();
+    // Contact Management on: e-mail matching still goes through contact-methods; the customer-index work switches this.
+    const sandbox = await startTestSandbox({ contactManagement: true });
     const before = effectCounts(sandbox.state);
     try {
       // Act
