@@ -15,7 +15,13 @@ import { loadEnvironmentConfig } from "../../cdk/environment-config.ts";
 import { orderSyncTimeout } from "../../cdk/order-sync-stack.ts";
 import { parseSyncConfig } from "../../lib/config/parse-config.ts";
 import { ConfigError } from "../../lib/errors.ts";
-import { logicalId, only, type Resource, roleStatements, skipBundling as skipBundlingOnly } from "../support/cdk-template.ts";
+import {
+  logicalId,
+  only,
+  type Resource,
+  roleStatements,
+  skipBundling as skipBundlingOnly,
+} from "../support/cdk-template.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 /** The feature flags `cdk synth` applies from cdk.json: the tests synthesize the template the CLI deploys. */
