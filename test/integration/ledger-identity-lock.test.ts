@@ -3,28 +3,15 @@
  * one may hold the customer's identities at a time. Asserts the stored lock items.
  */
 import { randomUUID } from "node:crypto";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IdentityLock, identityPartitionKey } from "../../lib/ledger/identity-lock.ts";
-import { type LocalAws, startLocalAws } from "../../local/aws.ts";
+import { describe, expect, it } from "vitest";
+import { type IdentityLock, identityPartitionKey } from "../../lib/ledger/identity-lock.ts";
+import { ledgerTestStartMs, useLedgerTable } from "../support/ledger-table.ts";
 
-const startMs = Date.UTC(2026, 10, 20, 15, 0, 0);
+const startMs = ledgerTestStartMs;
 const leaseMs = 30_000;
 
-let aws: LocalAws;
-let doc: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  aws = await startLocalAws();
-  doc = DynamoDBDocumentClient.from(aws.dynamo);
-});
-afterAll(async () => {
-  await aws?.stop();
-});
-
-function lockAt(clock: { ms: number }): IdentityLock {
-  return new IdentityLock({ dynamo: aws.dynamo, tableName: aws.tableName, now: () => clock.ms });
-}
+const table = useLedgerTable();
+const lockAt = (clock: { ms: number }) => table.lockAt(clock);
 
 /** Distinct fake identities per test, so tests sharing the table don't contend. */
 function identities(): { email: string; phone: string } {
@@ -32,12 +19,7 @@ function identities(): { email: string; phone: string } {
   return { email: `email:testy.${id}@example.com`, phone: `phone:${id}5550142` };
 }
 
-async function lockItem(identity: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await doc.send(
-    new GetCommand({ TableName: aws.tableName, Key: { pk: identityPartitionKey(identity) }, ConsistentRead: true }),
-  );
-  return Item;
-}
+const lockItem = (identity: string) => table.item(identityPartitionKey(identity));
 
 describe("IdentityLock", () => {
   it("stores hashed keys only: no email or phone in the item", async () => {
