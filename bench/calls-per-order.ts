@@ -140,6 +140,8 @@ async function startHarness(): Promise<Harness> {
     // Short, so a redelivery after a simulated crash comes back within seconds.
     visibilityTimeoutSeconds: 2,
     retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
+    // A write with no definite answer holds the lease this long; short, so the retry comes at once.
+    timing: { lateWriteMarginMs: 500 },
     telemetry: {
       observer: {
         recordDone(outcome: RecordOutcome) {

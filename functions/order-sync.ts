@@ -10,8 +10,10 @@ import { dependenciesFromEnvironment, lambdaTelemetry } from "../lib/worker/envi
 import { processBatch, type WorkerDependencies } from "../lib/worker/process-batch.ts";
 
 export function createOrderSyncHandler(dependencies: () => Promise<WorkerDependencies>) {
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) =>
-    processBatch(event.Records, await dependencies(), context),
+  // middy aborts `signal` just before the timeout; the batch itself stops earlier and reports a
+  // partial response, so a slow batch never fails whole (which would redeliver finished records).
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context, { signal }) =>
+    processBatch(event.Records, await dependencies(), context, signal),
   );
 }
 

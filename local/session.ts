@@ -12,8 +12,10 @@ import { createServiceTitanClient, type ServiceTitanCallInfo } from "../lib/serv
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import type { ServiceTitanHttp } from "../lib/servicetitan/types.ts";
 import { createWorkerDependencies } from "../lib/worker/dependencies.ts";
+import type { InvocationTiming } from "../lib/worker/invocation-budget.ts";
 import type { RecordOutcome, WorkerDependencies, WorkerObserver } from "../lib/worker/process-batch.ts";
 import { type LocalAws, startLocalAws } from "./aws.ts";
+import { freezableWires } from "./frozen-container.ts";
 import { type RunnerStats, startEventSourceRunner } from "./runner.ts";
 
 export interface LocalSessionOptions {
@@ -34,6 +36,8 @@ export interface LocalSessionOptions {
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
   /** ServiceTitan request timeout per call (default: the client's). */
   serviceTitanTimeoutMs?: number;
+  /** The worker's invocation margins (late-write margin etc.; defaults in `invocation-budget.ts`). */
+  timing?: InvocationTiming;
   /** Reuse a running local AWS (e.g. a second deployment against the same queues); it is not stopped. */
   aws?: LocalAws;
   /** Logs and metrics, as the Lambda reports them (e.g. a redacting logger writing to a sink). */
@@ -42,7 +46,10 @@ export interface LocalSessionOptions {
 
 export interface LocalSession {
   aws: LocalAws;
-  /** One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as in AWS). */
+  /**
+   * One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as
+   * in AWS); a lane whose invocation timed out is frozen and gets a new container here.
+   */
   containers: WorkerDependencies[];
   /** Latest outcome per SQS message id, across redeliveries. */
   outcomes: Map<string, RecordOutcome>;
@@ -82,29 +89,41 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
   };
   const lanes = options.runnerConcurrency ?? 1;
   const clients: ServiceTitanHttp[] = [];
-  const containers = Array.from({ length: lanes }, () => {
+  /** A fresh container: its own ServiceTitan client and AWS clients, all cut when it is frozen. */
+  const newContainer = () => {
+    const wires = freezableWires(aws);
     const http = createServiceTitanClient({
       settings: options.serviceTitan,
       // The tenant's budget is shared by every container.
       maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / lanes)),
+      fetch: wires.fetch,
       ...(options.serviceTitanTimeoutMs ? { timeoutMs: options.serviceTitanTimeoutMs } : {}),
       ...(options.telemetry?.onServiceTitanCall ? { onCall: options.telemetry.onServiceTitanCall } : {}),
     });
     clients.push(http);
-    return createWorkerDependencies({
+    const deps = createWorkerDependencies({
       config: options.config,
       serviceTitan: http,
-      dynamo: aws.dynamo,
-      sqs: aws.sqs,
+      dynamo: wires.dynamo,
+      sqs: wires.sqs,
       tableName: aws.tableName,
       queueUrl: aws.queueUrl,
       dlqUrl: aws.dlqUrl,
       maxReceiveCount: aws.maxReceiveCount,
       ...(options.recordConcurrency ? { recordConcurrency: options.recordConcurrency } : {}),
       ...(options.retryBackoff ? { retryBackoff: options.retryBackoff } : {}),
-      observer,
+      ...(options.timing ? { timing: options.timing } : {}),
+      // A frozen container reports nothing more: its late outcomes never happened.
+      observer: {
+        recordDone: (outcome) => wires.signal.aborted || observer.recordDone(outcome),
+        recordFailure: (error) => wires.signal.aborted || observer.recordFailure?.(error),
+        flush: () => wires.signal.aborted || observer.flush?.(),
+      },
     });
-  });
+    return { deps, freeze: wires.freeze };
+  };
+  const lanesState = Array.from({ length: lanes }, newContainer);
+  const containers = lanesState.map((lane) => lane.deps);
 
   let crashNext = false;
   return {
@@ -133,8 +152,10 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     },
     async runUntilDrained(run = {}) {
       // Each lane is one "container": its own handler over its own dependencies.
-      const runners = containers.map((deps) => {
-        const realHandler = createOrderSyncHandler(async () => deps) as (
+      const runners = lanesState.map((_, lane) => {
+        // Lambda starts a new execution environment after a timeout: so does the lane.
+        const current = () => lanesState[lane] as ReturnType<typeof newContainer>;
+        const realHandler = createOrderSyncHandler(async () => current().deps) as (
           event: SQSEvent,
           context: Context,
         ) => Promise<SQSBatchResponse>;
@@ -155,6 +176,11 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
           waitTimeSeconds: 1,
           ...(run.deadlineMs ? { deadlineMs: run.deadlineMs } : {}),
           onBatch: () => run.onProgress?.(countFinished(outcomes)),
+          onTimeout: () => {
+            current().freeze();
+            lanesState[lane] = newContainer();
+            containers[lane] = current().deps;
+          },
         });
       });
       const stats = await Promise.all(runners.map((r) => r.done));

@@ -5,8 +5,8 @@
  * | stored item                                         | same payload hash | different payload hash |
  * | --------------------------------------------------- | ----------------- | ---------------------- |
  * | completed                                           | `duplicate`       | `conflict`             |
- * | failed, progress empty (no ST id recorded)          | see below         | take over (new hash)   |
- * | failed, progress recorded                           | see below         | `conflict`             |
+ * | failed, nothing created recorded                    | see below         | take over (new hash)   |
+ * | failed, a created record recorded                   | see below         | `conflict`             |
  * | failed, same hash, delivery replayed since (mark)   | take over         |                        |
  * | failed, same hash, no newer replay mark             | `failed`          |                        |
  * | in_progress, lease live, another owner              | `lease_held`      | `conflict`             |
@@ -20,7 +20,7 @@
  * Why a failed order with recorded progress is a conflict for new content: ServiceTitan already
  * holds records made from the old content and has no idempotency keys to undo them by; syncing the
  * new content on top would leave two half-orders. With nothing recorded (`fail` saves what the
- * attempt created, see `isProgressEmpty`), a corrected re-publish may proceed; it never reuses a
+ * attempt created, see `recordsNothingCreated`), a corrected re-publish may proceed; it never reuses a
  * record an earlier version may have created without the ledger knowing, because the reconcile
  * only accepts records stamped with its own payload hash.
  *
@@ -35,7 +35,7 @@
  * Lease expiry is decided here, in code, against the caller's clock: DynamoDB TTL deletes items
  * only eventually (and dynalite never), so it can't be what frees a lease.
  */
-import { isProgressEmpty, LedgerStatus, type SyncProgress } from "./record.ts";
+import { LedgerStatus, recordsNothingCreated, type SyncProgress } from "./record.ts";
 
 export const ClaimDecision = {
   Duplicate: "duplicate",
@@ -68,7 +68,8 @@ export function decideClaim(current: ClaimableState, claimant: Claimant, nowMs: 
   const leaseLive = current.leaseExpiresAtMs > nowMs && current.ownerToken !== claimant.ownerToken;
   if (current.payloadHash !== claimant.payloadHash) {
     // A failed attempt may still hold its lease (a write of it may land late): wait it out first.
-    if (current.status !== LedgerStatus.Failed || !isProgressEmpty(current.progress)) return ClaimDecision.Conflict;
+    if (current.status !== LedgerStatus.Failed || !recordsNothingCreated(current.progress))
+      return ClaimDecision.Conflict;
     return leaseLive ? ClaimDecision.LeaseHeld : ClaimDecision.TakeOver;
   }
   if (current.status === LedgerStatus.Completed) return ClaimDecision.Duplicate;

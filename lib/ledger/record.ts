@@ -111,14 +111,24 @@ function withoutEmptyMaps(progress: SyncProgress): SyncProgress {
 }
 
 /**
- * True when the ledger records no ServiceTitan id for this order. Every attempt saves the ids it
- * obtained before it lets go of the order (a checkpoint, or the progress `fail` writes), so for a
- * `failed` record this means no attempt *knew* of anything it created. It is NOT proof that nothing
- * reached ServiceTitan: a create whose reply was lost (or a process killed before its ledger write)
- * leaves no id. That is why a take-over by new content also never reuses records stamped for other
- * content (`external-data.ts` stamps carry the payload hash), and why an attempt that dies without
- * a `fail` leaves the order `in_progress`, where new content is always a conflict.
+ * True when the ledger records nothing this order *created* in ServiceTitan: no customer or
+ * location it created, no job (hence no invoice lines). A customer it only matched, or pricebook
+ * items (shared by every order of that SKU), don't count: another version of the order may use them.
+ *
+ * Every attempt saves what it created before it lets go of the order (a checkpoint, or the progress
+ * `fail` writes), so for a `failed` record this is what the claim may trust when new content wants
+ * to take the order over. It is NOT proof that nothing reached ServiceTitan: a create whose reply
+ * was lost (or a process killed before its ledger write) leaves no id. That is why such a take-over
+ * never reuses records stamped for other content (`external-data.ts` stamps carry the payload hash),
+ * and why an attempt that dies without a `fail` leaves the order `in_progress`, where new content
+ * is always a conflict.
  */
-export function isProgressEmpty(progress: SyncProgress): boolean {
-  return Object.keys(withoutEmptyMaps(progress)).every((name) => progress[name as keyof SyncProgress] === undefined);
+export function recordsNothingCreated(progress: SyncProgress): boolean {
+  return (
+    progress.customerCreated !== true &&
+    progress.locationCreated !== true &&
+    progress.jobId === undefined &&
+    progress.invoiceId === undefined &&
+    (progress.invoiceLinesAdded ?? 0) === 0
+  );
 }

@@ -16,7 +16,7 @@ import { normalizeEmail } from "../normalize/email.ts";
 import type { Order } from "../order/event-schema.ts";
 import { createCustomer, listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
-import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
+import { ExternalDataKey, externalDataFilter, externalDataStamp, stampedForContent } from "./external-data.ts";
 import { customerDisplayName, customerTypeFor, type MatchedBy, matchCustomer } from "./match-customer.ts";
 import { customerTagTypeIds, locationTagTypeIds, resolveLocation } from "./resolve-location.ts";
 import { toServiceTitanAddress } from "./st-address.ts";
@@ -36,11 +36,11 @@ export async function syncCustomerAndLocation(
   deps: { http: ServiceTitanHttp; config: SyncConfig; identityLock: IdentityLock },
   order: Order,
   orderKey: string,
-  options: { reconcile: boolean },
+  options: { reconcile: boolean; payloadHash: string },
 ): Promise<CustomerAndLocation> {
   const { http, config } = deps;
   if (options.reconcile) {
-    const earlier = await findCreatedByThisOrder(http, config, orderKey);
+    const earlier = await findCreatedByThisOrder(http, config, orderKey, options.payloadHash);
     if (earlier) return earlier;
   }
 
@@ -66,7 +66,7 @@ export async function syncCustomerAndLocation(
   if (!(await deps.identityLock.acquire(identities, orderKey, identityLockLeaseMs))) {
     throw new LeaseHeldError("Another order is creating this customer; retrying after it finished");
   }
-  return createCustomerWithLocation(http, config, order, orderKey);
+  return createCustomerWithLocation(http, config, order, orderKey, options.payloadHash);
 }
 
 /** Lock keys for the person behind the order; the lock hashes them, no personal data is stored. */
@@ -80,10 +80,11 @@ async function createCustomerWithLocation(
   config: SyncConfig,
   order: Order,
   orderKey: string,
+  payloadHash: string,
 ): Promise<CustomerAndLocation> {
   const { email, phone } = order.customer;
   const name = customerDisplayName(order);
-  const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey);
+  const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey, payloadHash);
   const customerTags = customerTagTypeIds(config, order);
   const locationTags = locationTagTypeIds(config, order);
   const created = await createCustomer(http, {
@@ -121,19 +122,22 @@ async function createCustomerWithLocation(
 
 /**
  * A resumed order may have created its customer (and that customer's first location) before it
- * crashed or lost the reply; both carry this order's `createdByOrder` stamp.
+ * crashed or lost the reply; both carry this order's `createdByOrder` stamp and its payload hash.
+ * A customer stamped for other content (an earlier version of this order, e.g. another person)
+ * is never reused.
  */
 async function findCreatedByThisOrder(
   http: ServiceTitanHttp,
   config: SyncConfig,
   orderKey: string,
+  payloadHash: string,
 ): Promise<CustomerAndLocation | undefined> {
   const filter = externalDataFilter(config, ExternalDataKey.CreatedByOrder, orderKey);
   const customers = await listCustomers(http, { externalData: filter, active: "Any" });
-  const customer = [...customers.data].sort((a, b) => a.id - b.id)[0];
+  const customer = customers.data.filter((c) => stampedForContent(c, payloadHash)).sort((a, b) => a.id - b.id)[0];
   if (!customer) return undefined;
   const locations = await listLocations(http, { customerId: customer.id, externalData: filter, active: "Any" });
-  const location = [...locations.data].sort((a, b) => a.id - b.id)[0];
+  const location = locations.data.filter((l) => stampedForContent(l, payloadHash)).sort((a, b) => a.id - b.id)[0];
   if (!location) return undefined;
   return {
     customer: { id: customer.id, tagTypeIds: customer.tagTypeIds ?? [] },

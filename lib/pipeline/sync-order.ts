@@ -17,19 +17,22 @@ import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
 import {
   BusinessRuleError,
+  EarlierFailureError,
   isPermanent,
   LeaseHeldError,
   OrderConflictError,
   ReasonCode,
+  type SyncError,
   toSyncError,
 } from "../errors.ts";
 import type { IdentityLock } from "../ledger/identity-lock.ts";
-import { LeaseLostError, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
+import { LeaseLostError, type LedgerRecord, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
 import { hashOrderPayload, orderKeyToString } from "../ledger/payload-hash.ts";
 import type { Order } from "../order/event-schema.ts";
 import { listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { applyMissingTags } from "./apply-tags.ts";
+import { AttemptHttp, writeStartMarginMs } from "./attempt-http.ts";
 import { createOrderJob, findOrderJob } from "./create-job.ts";
 import { addInvoiceLines, plannedLines, verifyInvoice } from "./invoice-lines.ts";
 import type { MatchedBy } from "./match-customer.ts";
@@ -50,10 +53,21 @@ export interface SyncDependencies {
 export interface SyncLease {
   /** Unique per processing attempt: every ledger update is conditional on it. */
   ownerToken: string;
-  /** How long this attempt may hold the order: the invocation's remaining time. */
+  /**
+   * How long this attempt holds the order: the invocation's remaining time plus `lateWriteMarginMs`,
+   * so no other attempt writes while a write of this one may still land.
+   */
   leaseMs: number;
+  /** How long after its deadline a write sent by this attempt may still be applied (default 0). */
+  lateWriteMarginMs?: number;
+  /** Epoch ms when the invocation stops its work; no ServiceTitan write starts close to it. */
+  stopAtMs?: number;
+  /** The invocation's abort signal, passed to every ServiceTitan call. */
+  signal?: AbortSignal;
   /** No retry follows this attempt (last receive): a failure is recorded as final in the ledger. */
   finalAttempt?: boolean;
+  /** The message's DLQ replay mark (`replayCount` attribute); 0 when never replayed. */
+  replayCount?: number;
 }
 
 export const SyncStatus = { Synced: "synced", Duplicate: "duplicate" } as const;
@@ -70,7 +84,13 @@ export interface SyncResult {
 export async function syncOrder(order: Order, deps: SyncDependencies, lease: SyncLease): Promise<SyncResult> {
   const key = { store: order.store, orderId: order.orderId };
   const orderKey = orderKeyToString(key);
-  const claim = await deps.ledger.claim(key, hashOrderPayload(order), lease);
+  const payloadHash = hashOrderPayload(order);
+  const claimedAtMs = Date.now();
+  const claim = await deps.ledger.claim(key, payloadHash, {
+    ownerToken: lease.ownerToken,
+    leaseMs: lease.leaseMs,
+    replayCount: lease.replayCount ?? 0,
+  });
   switch (claim.outcome) {
     case "duplicate":
       return { status: SyncStatus.Duplicate, orderKey, progress: claim.record.progress, resumed: false };
@@ -79,25 +99,63 @@ export async function syncOrder(order: Order, deps: SyncDependencies, lease: Syn
         "This store and orderId were already received with different content; nothing was changed in ServiceTitan",
         { details: { orderKey } },
       );
+    case "failed":
+      throw new EarlierFailureError(
+        claim.record.lastError?.reason ?? ReasonCode.Unexpected,
+        "This order already failed for good with this content; it runs again only when replayed from the DLQ",
+        { details: { orderKey, failedAt: claim.record.lastError?.at } },
+      );
     case "lease_held":
-      throw new LeaseHeldError("Another invocation is processing this order", { details: { orderKey } });
+      throw leaseHeld(claim.record, orderKey, lease);
   }
 
+  const lateWriteMarginMs = lease.lateWriteMarginMs ?? 0;
+  const http = new AttemptHttp(deps.http, {
+    ...(lease.signal ? { signal: lease.signal } : {}),
+    lastWriteStartMs:
+      Math.min(lease.stopAtMs ?? Number.POSITIVE_INFINITY, claimedAtMs + lease.leaseMs - lateWriteMarginMs) -
+      writeStartMarginMs,
+    now: Date.now,
+  });
   const resumed = claim.outcome === "resumed";
   const progress: SyncProgress = { ...claim.record.progress };
   try {
-    await runSteps(order, deps, { orderKey, key, lease, resumed, progress });
+    await runSteps(order, { ...deps, http }, { orderKey, key, lease, resumed, progress, payloadHash });
     await deps.ledger.complete(key, lease.ownerToken, progress);
     return { status: SyncStatus.Synced, orderKey, progress, resumed };
   } catch (error) {
     const failure = toSyncError(error);
     if (!(failure instanceof LeaseLostError)) {
       await deps.ledger
-        .fail(key, lease.ownerToken, failure, { permanent: isPermanent(failure) || lease.finalAttempt === true })
+        .fail(key, lease.ownerToken, failure, {
+          permanent: isPermanent(failure) || lease.finalAttempt === true,
+          // What this attempt created, so new content can't take the order over and reuse it.
+          progress,
+          ...(http.writeMayLand ? { holdLeaseMs: lateWriteMarginMs } : {}),
+        })
         .catch(() => undefined); // the original failure matters more; the lease expires on its own
     }
     throw failure;
   }
+}
+
+/**
+ * Another attempt holds the order. Retry once its lease ends — unless this is the message's last
+ * receive and that attempt already recorded why it failed: then the dead letter carries that cause
+ * (e.g. `NETWORK`), not `LEASE_HELD`, which only says two deliveries overlapped.
+ */
+function leaseHeld(record: LedgerRecord, orderKey: string, lease: SyncLease): SyncError {
+  if (lease.finalAttempt && record.lastError !== undefined) {
+    return new EarlierFailureError(
+      record.lastError.reason,
+      `Last receive, and the order is still held by an earlier attempt, which failed: ${record.lastError.message}`,
+      { details: { orderKey, failedAt: record.lastError.at } },
+    );
+  }
+  return new LeaseHeldError("Another invocation is processing this order", {
+    retryAfterMs: Math.max(0, record.leaseExpiresAtMs - Date.now()),
+    details: { orderKey },
+  });
 }
 
 interface StepContext {
@@ -107,6 +165,8 @@ interface StepContext {
   resumed: boolean;
   /** Mutated as steps finish; checkpointed to the ledger. */
   progress: SyncProgress;
+  /** Stamped beside the order key on what this content creates (see `external-data.ts`). */
+  payloadHash: string;
 }
 
 async function runSteps(order: Order, deps: SyncDependencies, step: StepContext): Promise<void> {
@@ -118,7 +178,10 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
 
   let tagTargets: Parameters<typeof applyMissingTags>[1] | undefined;
   if (progress.jobId === undefined || progress.customerId === undefined || progress.locationId === undefined) {
-    const found = await syncCustomerAndLocation(deps, order, orderKey, { reconcile: resumed });
+    const found = await syncCustomerAndLocation(deps, order, orderKey, {
+      reconcile: resumed,
+      payloadHash: step.payloadHash,
+    });
     Object.assign(progress, {
       customerId: found.customer.id,
       customerCreated: found.customerCreated,
@@ -140,8 +203,8 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const jobWasRecorded = progress.jobId !== undefined && progress.invoiceId !== undefined;
   if (!jobWasRecorded) {
     const job =
-      (resumed ? await findOrderJob(http, config, orderKey) : undefined) ??
-      (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey));
+      (resumed ? await findOrderJob(http, config, orderKey, step.payloadHash) : undefined) ??
+      (await createOrderJob(http, config, references, order, { customerId, locationId }, orderKey, step.payloadHash));
     progress.jobId = job.id;
     progress.invoiceId = job.invoiceId;
     await deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress);

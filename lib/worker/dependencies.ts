@@ -13,6 +13,7 @@ import { OrderLedger } from "../ledger/ledger.ts";
 import { PricebookCache } from "../pipeline/pricebook-items.ts";
 import { createServiceTitanClient, type ServiceTitanClientOptions } from "../servicetitan/client.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import type { InvocationTiming } from "./invocation-budget.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
 
 export interface WorkerWiring {
@@ -27,6 +28,7 @@ export interface WorkerWiring {
   recordConcurrency?: number;
   maxReceiveCount?: number;
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
+  timing?: InvocationTiming;
   observer?: WorkerObserver;
 }
 
@@ -48,6 +50,7 @@ export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependenci
     recordConcurrency: wiring.recordConcurrency ?? defaultRecordConcurrency,
     ...(wiring.maxReceiveCount ? { maxReceiveCount: wiring.maxReceiveCount } : {}),
     ...(wiring.retryBackoff ? { retryBackoff: wiring.retryBackoff } : {}),
+    ...(wiring.timing ? { timing: wiring.timing } : {}),
     ...(wiring.observer ? { observer: wiring.observer } : {}),
   };
 }

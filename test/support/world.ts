@@ -95,6 +95,8 @@ export async function startWorld(
     },
     visibilityTimeoutSeconds: 10,
     retryBackoff: { baseSeconds: 1, maxSeconds: 2 },
+    // A lease outlives a write with no definite answer by this much; short, so tests don't wait a minute.
+    timing: { lateWriteMarginMs: 1_000 },
     ...options.session,
   });
   const http = createServiceTitanClient({ settings: serviceTitan, maxCallsPerSecond: 20 });
