@@ -64,6 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latency: { ms: options.latencyMs ?? sandboxDefaults.latencyMs },
     log,
     onExchange: options.onExchange,
+    lateCommits: { count: 0 },
   };
   const server = createServer(createRequestListener(config));
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     faults,
     log,
+    lateCommits: () => config.lateCommits.count,
     setLatency(ms: number) {
       config.latency.ms = ms;
     },

@@ -85,12 +85,20 @@ export async function syncOrder(order: Order, deps: SyncDependencies, lease: Syn
   const key = { store: order.store, orderId: order.orderId };
   const orderKey = orderKeyToString(key);
   const payloadHash = hashOrderPayload(order);
-  const claimedAtMs = Date.now();
-  const claim = await deps.ledger.claim(key, payloadHash, {
-    ownerToken: lease.ownerToken,
-    leaseMs: lease.leaseMs,
-    replayCount: lease.replayCount ?? 0,
-  });
+  const claimOptions = { ownerToken: lease.ownerToken, leaseMs: lease.leaseMs, replayCount: lease.replayCount ?? 0 };
+  let claimedAtMs = Date.now();
+  let claim = await deps.ledger.claim(key, payloadHash, claimOptions);
+  if (claim.outcome === "lease_held" && lease.finalAttempt) {
+    const after = await waitForHolder(deps.ledger, key, claim.record, lease);
+    if (after?.lastError !== undefined && after.lastError.at !== claim.record.lastError?.at) {
+      // The holder failed while this last receive waited: that failure is the order's real cause.
+      throw earlierFailure(after, orderKey, "While this last receive waited, the attempt holding the order failed");
+    }
+    if (after !== undefined) {
+      claimedAtMs = Date.now();
+      claim = await deps.ledger.claim(key, payloadHash, claimOptions);
+    }
+  }
   switch (claim.outcome) {
     case "duplicate":
       return { status: SyncStatus.Duplicate, orderKey, progress: claim.record.progress, resumed: false };
@@ -140,17 +148,49 @@ export async function syncOrder(order: Order, deps: SyncDependencies, lease: Syn
 }
 
 /**
+ * On the message's last receive another attempt holds the order (a duplicate delivery running
+ * concurrently, or an attempt holding on after a write without a definite answer). Giving up at once
+ * would dead-letter the order as `LEASE_HELD`, which names no cause. So wait — reads only, while this
+ * invocation has time — until the holder lets go; returns the record then, or undefined.
+ */
+async function waitForHolder(
+  ledger: OrderLedger,
+  key: { store: string; orderId: string },
+  held: LedgerRecord,
+  lease: SyncLease,
+): Promise<LedgerRecord | undefined> {
+  if (lease.stopAtMs === undefined) return undefined;
+  const giveUpAtMs = lease.stopAtMs - 2 * writeStartMarginMs;
+  for (;;) {
+    const waitMs = Math.min(holderPollMs, held.leaseExpiresAtMs - Date.now() + 10);
+    if (Date.now() + waitMs > giveUpAtMs || lease.signal?.aborted) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
+    const current = await ledger.get(key);
+    const stillHeld =
+      current?.status === "in_progress" &&
+      current.ownerToken === held.ownerToken &&
+      current.leaseExpiresAtMs > Date.now();
+    if (!stillHeld) return current ?? held;
+  }
+}
+
+const holderPollMs = 500;
+
+function earlierFailure(record: LedgerRecord, orderKey: string, message: string): SyncError {
+  const lastError = record.lastError;
+  return new EarlierFailureError(lastError?.reason ?? ReasonCode.LeaseHeld, `${message}: ${lastError?.message}`, {
+    details: { orderKey, failedAt: lastError?.at },
+  });
+}
+
+/**
  * Another attempt holds the order. Retry once its lease ends — unless this is the message's last
  * receive and that attempt already recorded why it failed: then the dead letter carries that cause
  * (e.g. `NETWORK`), not `LEASE_HELD`, which only says two deliveries overlapped.
  */
 function leaseHeld(record: LedgerRecord, orderKey: string, lease: SyncLease): SyncError {
   if (lease.finalAttempt && record.lastError !== undefined) {
-    return new EarlierFailureError(
-      record.lastError.reason,
-      `Last receive, and the order is still held by an earlier attempt, which failed: ${record.lastError.message}`,
-      { details: { orderKey, failedAt: record.lastError.at } },
-    );
+    return earlierFailure(record, orderKey, "Last receive, and the order is still held; an earlier attempt failed");
   }
   return new LeaseHeldError("Another invocation is processing this order", {
     retryAfterMs: Math.max(0, record.leaseExpiresAtMs - Date.now()),

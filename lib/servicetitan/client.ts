@@ -137,8 +137,11 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
     };
 
     const { signal } = callOptions;
+    /** The failure being retried when time ran out: the real cause, reported instead of the stop. */
+    let lastFailure: ServiceTitanUnavailableError | undefined;
     /** The invocation ran out of time: nothing more is sent for it (Lambda would freeze it now). */
     const stopped = (cause?: unknown) =>
+      lastFailure ??
       new OutOfTimeError(`${label}: the invocation's time is up${isRead ? "" : " (a write sent may still land)"}`, {
         ...(cause === undefined ? {} : { cause }),
         details: { ...baseDetails, attempts: attempt },
@@ -189,13 +192,15 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
 
       if (outcome.kind === "aborted") throw stopped(outcome.error);
       if (outcome.kind !== "response") {
-        if (isRead && (await backOff())) continue;
         const timedOut = outcome.kind === "timeout";
-        throw new ServiceTitanUnavailableError(
+        const failure = new ServiceTitanUnavailableError(
           timedOut ? ReasonCode.ServiceTitanTimeout : ReasonCode.Network,
           `${label}: ${timedOut ? `no reply within ${timeoutMs} ms` : "network error"}${isRead ? "" : " (write not retried)"}`,
           { cause: outcome.error, details: { ...baseDetails, attempts: attempt } },
         );
+        lastFailure = failure;
+        if (isRead && (await backOff())) continue;
+        throw failure;
       }
 
       const { status } = outcome;
@@ -243,12 +248,14 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
         continue;
       }
       if (status >= 500 || status === 408) {
-        if (isRead && (await backOff())) continue;
-        throw new ServiceTitanUnavailableError(
+        const failure = new ServiceTitanUnavailableError(
           status === 408 ? ReasonCode.ServiceTitanTimeout : ReasonCode.ServiceTitanUnavailable,
           `${label}: ${status}${info.title ? ` ${info.title}` : ""}${isRead ? "" : " (write not retried)"}`,
           { status, details, ...traceOf(info) },
         );
+        lastFailure = failure;
+        if (isRead && (await backOff())) continue;
+        throw failure;
       }
       throw new ServiceTitanRejectedError(`${label}: ${status}${info.title ? ` ${info.title}` : ""}`, status, {
         details,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type IdentityLock, identityPartitionKey } from "../../lib/ledger/identity-lock.ts";
+import { identityPartitionKey } from "../../lib/ledger/identity-lock.ts";
 import { ledgerTestStartMs, useLedgerTable } from "../support/ledger-table.ts";
 
 const startMs = ledgerTestStartMs;
