@@ -160,7 +160,7 @@ async function waitForHolder(
   lease: SyncLease,
 ): Promise<LedgerRecord | undefined> {
   if (lease.stopAtMs === undefined) return undefined;
-  const giveUpAtMs = lease.stopAtMs - 2 * writeStartMarginMs;
+  const giveUpAtMs = lease.stopAtMs - writeStartMarginMs;
   for (;;) {
     const waitMs = Math.min(holderPollMs, held.leaseExpiresAtMs - Date.now() + 10);
     if (Date.now() + waitMs > giveUpAtMs || lease.signal?.aborted) return undefined;

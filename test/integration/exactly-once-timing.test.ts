@@ -214,10 +214,19 @@ describe("an invocation that runs out of time", () => {
 describe("duplicate deliveries of an order on their last receive (issue 12)", () => {
   it("dead-letters with the real cause, not LEASE_HELD", async () => {
     await withWorld(
-      { session: { maxReceiveCount: 2, retryBackoff: { baseSeconds: 1, maxSeconds: 1 } } },
+      {
+        session: {
+          maxReceiveCount: 2,
+          runnerConcurrency: 2,
+          batchSize: 1,
+          // Time enough for the last receive to wait out the other container's attempt.
+          visibilityTimeoutSeconds: 30,
+          retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
+        },
+      },
       async (world) => {
-        // Prepare: every ServiceTitan read answers 503 after 1.5 s, so one copy holds the order while
-        // the other is received.
+        // Prepare: every ServiceTitan read answers 503 after 1.5 s: while one container retries the
+        // order, the other receives the duplicate, twice.
         world.sandbox.faults.add({
           method: "GET",
           times: Number.POSITIVE_INFINITY,
