@@ -15,7 +15,12 @@ import { OrderQueues } from "./constructs/order-queues.ts";
 import { SyncAlarms } from "./constructs/sync-alarms.ts";
 import { SyncDashboard } from "./constructs/sync-dashboard.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
-import { dlqReplayEnvironment, orderSyncEnvironment, serviceName } from "./worker-environment.ts";
+import {
+  assertBatchFitsTimeout,
+  dlqReplayEnvironment,
+  orderSyncEnvironment,
+  serviceName,
+} from "./worker-environment.ts";
 
 /**
  * Above ServiceTitan's 100 s request timeout, so a single slow call fails inside the handler
@@ -59,6 +64,7 @@ export class OrderSyncStack extends Stack {
     super(scope, id, props);
     const env = props.environment;
     const { deploy } = env;
+    assertBatchFitsTimeout(env, orderSyncTimeout.toSeconds());
     const maxBatchingWindow = Duration.seconds(deploy.maxBatchingWindowSeconds);
 
     this.queues = new OrderQueues(this, "Queues", {
