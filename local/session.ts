@@ -56,7 +56,15 @@ export interface LocalSession {
   /** Every outcome in the order they happened. */
   history: RecordOutcome[];
   send(bodies: readonly string[]): Promise<string[]>;
-  runUntilDrained(options?: { deadlineMs?: number; onProgress?: (done: number) => void }): Promise<RunnerStats>;
+  /**
+   * `deadlineMs` stops after that long whatever happens; `stallMs` stops only when no invocation
+   * finished for that long (a loaded machine is slow, not stuck).
+   */
+  runUntilDrained(options?: {
+    deadlineMs?: number;
+    stallMs?: number;
+    onProgress?: (done: number) => void;
+  }): Promise<RunnerStats>;
   /**
    * Test hook: the next invocation does its work, then "dies" before SQS deletes its messages (its
    * records are reported as failed), as a Lambda killed right after its last ledger write would.
@@ -151,6 +159,14 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       return ids;
     },
     async runUntilDrained(run = {}) {
+      let stallTimer: NodeJS.Timeout | undefined;
+      const watchStall = () => {
+        if (run.stallMs === undefined) return;
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+          for (const runner of runners) void runner.stop();
+        }, run.stallMs);
+      };
       // Each lane is one "container": its own handler over its own dependencies.
       const runners = lanesState.map((_, lane) => {
         // Lambda starts a new execution environment after a timeout: so does the lane.
@@ -175,7 +191,10 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
           functionTimeoutMs: options.functionTimeoutMs ?? aws.visibilityTimeoutSeconds * 1000,
           waitTimeSeconds: 1,
           ...(run.deadlineMs ? { deadlineMs: run.deadlineMs } : {}),
-          onBatch: () => run.onProgress?.(countFinished(outcomes)),
+          onBatch: () => {
+            watchStall();
+            run.onProgress?.(countFinished(outcomes));
+          },
           onTimeout: () => {
             current().freeze();
             lanesState[lane] = newContainer();
@@ -183,7 +202,8 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
           },
         });
       });
-      const stats = await Promise.all(runners.map((r) => r.done));
+      watchStall();
+      const stats = await Promise.all(runners.map((r) => r.done)).finally(() => clearTimeout(stallTimer));
       const [first, ...rest] = stats as [RunnerStats, ...RunnerStats[]];
       const total = { ...first };
       for (const s of rest) {

@@ -124,7 +124,8 @@ export async function startWorld(
       const texts = bodies.map((b) => (typeof b === "string" ? b : JSON.stringify(b)));
       for (const text of texts) for (const [value, field] of personalValues(text)) sentValues.set(value, field);
       const ids = await session.send(texts);
-      world.lastRun = await session.runUntilDrained({ deadlineMs: 120_000 });
+      // Waits on progress, not a fixed deadline: CI may share the machine with another `npm start`.
+      world.lastRun = await session.runUntilDrained({ stallMs: 120_000 });
       return ids.map((id) => {
         const outcome = session.outcomes.get(id);
         if (!outcome) throw new Error(`message ${id} was never processed`);
