@@ -12,9 +12,6 @@
 import { OutOfTimeError, PermanentError, ServiceTitanAuthError, ServiceTitanUnavailableError } from "../errors.ts";
 import type { ServiceTitanCallStats, ServiceTitanHttp, StCallOptions, StRequest } from "../servicetitan/types.ts";
 
-/** Time a ServiceTitan write is given to answer; no write starts later than this before the stop. */
-export const writeStartMarginMs = 2_000;
-
 export interface AttemptTime {
   /** The invocation's abort signal (middy's, or the budget's own stop). */
   signal?: AbortSignal;

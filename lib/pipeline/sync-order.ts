@@ -32,7 +32,7 @@ import type { Order } from "../order/event-schema.ts";
 import { listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { applyMissingTags } from "./apply-tags.ts";
-import { AttemptHttp, writeStartMarginMs } from "./attempt-http.ts";
+import { AttemptHttp } from "./attempt-http.ts";
 import { createOrderJob, findOrderJob } from "./create-job.ts";
 import { addInvoiceLines, plannedLines, verifyInvoice } from "./invoice-lines.ts";
 import type { MatchedBy } from "./match-customer.ts";
@@ -62,6 +62,8 @@ export interface SyncLease {
   lateWriteMarginMs?: number;
   /** Epoch ms when the invocation stops its work; no ServiceTitan write starts close to it. */
   stopAtMs?: number;
+  /** How close to `stopAtMs` (or the lease's end) a write may still start (default 0). */
+  writeStartMarginMs?: number;
   /** The invocation's abort signal, passed to every ServiceTitan call. */
   signal?: AbortSignal;
   /** No retry follows this attempt (last receive): a failure is recorded as final in the ledger. */
@@ -122,7 +124,7 @@ export async function syncOrder(order: Order, deps: SyncDependencies, lease: Syn
     ...(lease.signal ? { signal: lease.signal } : {}),
     lastWriteStartMs:
       Math.min(lease.stopAtMs ?? Number.POSITIVE_INFINITY, claimedAtMs + lease.leaseMs - lateWriteMarginMs) -
-      writeStartMarginMs,
+      (lease.writeStartMarginMs ?? 0),
     now: Date.now,
   });
   const resumed = claim.outcome === "resumed";
@@ -160,7 +162,7 @@ async function waitForHolder(
   lease: SyncLease,
 ): Promise<LedgerRecord | undefined> {
   if (lease.stopAtMs === undefined) return undefined;
-  const giveUpAtMs = lease.stopAtMs - writeStartMarginMs;
+  const giveUpAtMs = lease.stopAtMs - (lease.writeStartMarginMs ?? 0);
   for (;;) {
     const waitMs = Math.min(holderPollMs, held.leaseExpiresAtMs - Date.now() + 10);
     if (Date.now() + waitMs > giveUpAtMs || lease.signal?.aborted) return undefined;

@@ -6,7 +6,8 @@
  * - `stopAtMs` = the deadline minus `finishMarginMs` — time left to record failures in the ledger,
  *   send dead letters and return a partial batch response. At `stopAtMs` the budget's signal aborts
  *   every ServiceTitan call in flight (middy's own signal, fired just before the deadline, too);
- * - no record starts within `recordStartMarginMs` of `stopAtMs`: it is left for the redelivery;
+ * - no record starts within `recordStartMarginMs` of `stopAtMs`, and no ServiceTitan write within
+ *   `writeStartMarginMs`: they are left for the redelivery (margins shrink for short timeouts);
  * - the lease on an order lasts until the deadline plus `lateWriteMarginMs`: a write sent just
  *   before the stop may still be applied by ServiceTitan after the client gave up on it, and no
  *   other attempt may write to the order until then (`lib/pipeline/attempt-http.ts`).
@@ -23,12 +24,15 @@ export interface InvocationTiming {
   recordStartMarginMs?: number;
   /** How long after the deadline a write sent by the invocation may still land. Default 60 s. */
   lateWriteMarginMs?: number;
+  /** No ServiceTitan write starts with less than this left before the stop. Default 2 s. */
+  writeStartMarginMs?: number;
 }
 
 export const defaultInvocationTiming: Required<InvocationTiming> = {
   finishMarginMs: 3_000,
   recordStartMarginMs: 5_000,
   lateWriteMarginMs: 60_000,
+  writeStartMarginMs: 2_000,
 };
 
 export interface InvocationBudget {
@@ -37,6 +41,7 @@ export interface InvocationBudget {
   /** Aborted at `stopAtMs` or when the runtime's own signal fires. */
   readonly signal: AbortSignal;
   readonly lateWriteMarginMs: number;
+  readonly writeStartMarginMs: number;
   /** Whether a record may still start now. */
   mayStartRecord(): boolean;
   /** The lease for an order claimed now: the deadline plus the late-write margin. */
@@ -56,6 +61,7 @@ export function startInvocationBudget(
   // A short invocation keeps a fifth of its time for the finish rather than none at all.
   const stopAtMs = deadlineMs - Math.min(timing.finishMarginMs, remainingMs / 5);
   const recordStartMarginMs = Math.min(timing.recordStartMarginMs, remainingMs / 5);
+  const writeStartMarginMs = Math.min(timing.writeStartMarginMs, remainingMs / 10);
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), Math.max(0, stopAtMs - startedAtMs));
   timer.unref?.();
@@ -64,6 +70,7 @@ export function startInvocationBudget(
     stopAtMs,
     signal,
     lateWriteMarginMs: timing.lateWriteMarginMs,
+    writeStartMarginMs,
     mayStartRecord: () => !signal.aborted && stopAtMs - now() >= recordStartMarginMs,
     leaseMs: () => Math.max(1_000, deadlineMs - now() + timing.lateWriteMarginMs),
     dispose: () => clearTimeout(timer),

@@ -121,6 +121,7 @@ async function processRecord(
       leaseMs: budget.leaseMs(),
       lateWriteMarginMs: budget.lateWriteMarginMs,
       stopAtMs: budget.stopAtMs,
+      writeStartMarginMs: budget.writeStartMarginMs,
       signal: budget.signal,
       finalAttempt: isLastReceive(record, deps),
       replayCount: replayCountOf(record),
