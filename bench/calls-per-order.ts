@@ -139,6 +139,9 @@ async function startHarness(): Promise<Harness> {
     batchSize: 1,
     // Short, so a redelivery after a simulated crash comes back within seconds.
     visibilityTimeoutSeconds: 2,
+    // Longer than the visibility on purpose: the worker's invocation budget must not cut a loaded
+    // machine's warm-up order short (a 2 s function would), while crashes still come back in 2 s.
+    functionTimeoutMs: 10_000,
     retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
     // A write with no definite answer holds the lease this long; short, so the retry comes at once.
     timing: { lateWriteMarginMs: 500 },

@@ -79,7 +79,10 @@ export abstract class TransientError extends SyncError {
   readonly kind = ErrorKind.Transient;
 }
 
-/** The message body is not a valid order event (bad JSON, wrong version, contract violation). */
+/**
+ * A message breaks its contract: an order event (bad JSON, wrong version, contract violation) or a
+ * `dlq-replay` request. `fieldPaths` names the fields at fault, never their values.
+ */
 export class InvalidMessageError extends PermanentError {
   readonly fieldPaths: readonly string[];
   constructor(

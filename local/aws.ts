@@ -10,6 +10,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-s
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
 import { ledgerTableKeySchema } from "../lib/ledger/table.ts";
+import { useLocalBodyCodec } from "./sqs-body-codec.ts";
 
 export interface LocalAwsOptions {
   /** Receives before SQS's redrive moves a message to the DLQ (the CDK default is 5 too). */
@@ -57,6 +58,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
 
   // An explicit endpoint matters: without it the SDK resolves the queue URL's host (stack.md trap).
   const sqs = new SQSClient({ region: localRegion, endpoint: sqsEndpoint, credentials: localCredentials });
+  // Real SQS carries characters above U+FFFF; fauxqs refuses them unless they are escaped.
+  useLocalBodyCodec(sqs);
   const dynamo = new DynamoDBClient({ region: localRegion, endpoint: dynamoEndpoint, credentials: localCredentials });
 
   const stop = async () => {

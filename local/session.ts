@@ -17,6 +17,9 @@ import type { RecordOutcome, WorkerDependencies, WorkerObserver } from "../lib/w
 import { type LocalAws, startLocalAws } from "./aws.ts";
 import { freezableWires } from "./frozen-container.ts";
 import { type RunnerStats, startEventSourceRunner } from "./runner.ts";
+import { sqsBatchLimit } from "./runner-queue.ts";
+import { sqsAdmission, sqsMaxMessageBytes } from "./sqs-admission.ts";
+import { encodeLocalBody } from "./sqs-body-codec.ts";
 
 export interface LocalSessionOptions {
   config: SyncConfig;
@@ -44,6 +47,9 @@ export interface LocalSessionOptions {
   telemetry?: { observer: WorkerObserver; onServiceTitanCall?: (call: ServiceTitanCallInfo) => void };
 }
 
+/** What became of one body given to `offer`. */
+export type Delivery = { readonly messageId: string } | { readonly refused: string };
+
 export interface LocalSession {
   aws: LocalAws;
   /**
@@ -55,6 +61,12 @@ export interface LocalSession {
   outcomes: Map<string, RecordOutcome>;
   /** Every outcome in the order they happened. */
   history: RecordOutcome[];
+  /**
+   * Sends each body as one message and says, per body, what became of it: its message id, or why SQS
+   * would refuse it (see sqs-admission.ts). One refused body never stops the others.
+   */
+  offer(bodies: readonly string[]): Promise<Delivery[]>;
+  /** `offer` for callers whose bodies are all valid: the message ids, or an error naming a refused body. */
   send(bodies: readonly string[]): Promise<string[]>;
   /**
    * `deadlineMs` stops after that long whatever happens; `stallMs` stops only when no invocation
@@ -142,21 +154,13 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     },
     outcomes,
     history,
+    offer: (bodies) => offerBodies(aws, bodies),
     async send(bodies) {
-      const ids: string[] = [];
-      for (let start = 0; start < bodies.length; start += 10) {
-        const chunk = bodies.slice(start, start + 10);
-        const result = await aws.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: aws.queueUrl,
-            Entries: chunk.map((body, i) => ({ Id: String(start + i), MessageBody: body })),
-          }),
-        );
-        const byId = new Map((result.Successful ?? []).map((entry) => [entry.Id, entry.MessageId]));
-        if ((result.Failed ?? []).length > 0) throw new Error(`fauxqs refused ${result.Failed?.length} messages`);
-        ids.push(...chunk.map((_, i) => byId.get(String(start + i)) ?? ""));
-      }
-      return ids;
+      const deliveries = await offerBodies(aws, bodies);
+      return deliveries.map((delivery, index) => {
+        if ("refused" in delivery) throw new Error(`Message ${index + 1} was not sent: ${delivery.refused}`);
+        return delivery.messageId;
+      });
     },
     async runUntilDrained(run = {}) {
       let stallTimer: NodeJS.Timeout | undefined;
@@ -224,6 +228,48 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       if (ownsAws) await aws.stop();
     },
   };
+}
+
+/**
+ * Batches of at most 10 entries and at most 1 MiB in all (SendMessageBatch's limits), so one large
+ * body travels alone instead of sinking its neighbours' batch. Bodies SQS would refuse are not sent.
+ */
+async function offerBodies(aws: LocalAws, bodies: readonly string[]): Promise<Delivery[]> {
+  const deliveries: Delivery[] = bodies.map((body) => {
+    const admission = sqsAdmission(body);
+    return admission.accepted ? { messageId: "" } : { refused: admission.why };
+  });
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let batchBytes = 0;
+  for (const [index, body] of bodies.entries()) {
+    if ("refused" in (deliveries[index] ?? {})) continue;
+    const bytes = Buffer.byteLength(encodeLocalBody(body), "utf8");
+    if (batch.length === sqsBatchLimit || (batch.length > 0 && batchBytes + bytes > sqsMaxMessageBytes)) {
+      batches.push(batch);
+      batch = [];
+      batchBytes = 0;
+    }
+    batch.push(index);
+    batchBytes += bytes;
+  }
+  if (batch.length > 0) batches.push(batch);
+
+  for (const indexes of batches) {
+    const result = await aws.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: aws.queueUrl,
+        Entries: indexes.map((index) => ({ Id: String(index), MessageBody: bodies[index] })),
+      }),
+    );
+    for (const entry of result.Successful ?? []) deliveries[Number(entry.Id)] = { messageId: entry.MessageId ?? "" };
+    for (const entry of result.Failed ?? []) {
+      deliveries[Number(entry.Id)] = {
+        refused: `the local queue refused it: ${entry.Code ?? "error"}: ${entry.Message ?? ""}`,
+      };
+    }
+  }
+  return deliveries;
 }
 
 function countFinished(outcomes: ReadonlyMap<string, RecordOutcome>): number {

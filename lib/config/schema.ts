@@ -19,8 +19,8 @@ export const priorities = ["Low", "Normal", "High", "Urgent"] as const;
 const scheduleSchema = z.strictObject({
   /**
    * `requested`: the order's `requestedWindow` (service orders); falls back to `configured` when the
-   * order has none. `configured`: `leadDays` after the order date, at `startTime`, in the tenant's
-   * time zone.
+   * order has none, or one that ended before the order was placed. `configured`: `leadDays` after
+   * the order date, at `startTime`, in the tenant's time zone.
    */
   source: z.enum(["requested", "configured"]),
   leadDays: z.number().int().min(0).max(60).default(1),

@@ -13,6 +13,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { LeaseLostError, LedgerUnavailableError, type SyncError, UnexpectedError } from "../errors.ts";
+import { issuePaths } from "../validation/issues.ts";
 import { ClaimDecision, decideClaim } from "./claim-decision.ts";
 import { conditionFailed, type RequestStats, runDynamoRequest } from "./dynamo-errors.ts";
 import { ExpressionBuilder } from "./expression-builder.ts";
@@ -365,7 +366,7 @@ function parseProgress(progress: SyncProgress): SyncProgress {
   const result = syncProgressSchema.safeParse(progress);
   if (result.success) return result.data;
   throw new UnexpectedError("Invalid ledger progress", {
-    details: { fieldPaths: result.error.issues.map((issue) => issue.path.map(String).join(".") || "$") },
+    details: { fieldPaths: issuePaths(result.error.issues) },
   });
 }
 
@@ -373,6 +374,6 @@ function parseStoredItem(item: unknown): StoredOrderItem {
   const result = storedOrderItemSchema.safeParse(item);
   if (result.success) return result.data;
   throw new UnexpectedError("Malformed ledger item", {
-    details: { fieldPaths: result.error.issues.map((issue) => issue.path.map(String).join(".") || "$") },
+    details: { fieldPaths: issuePaths(result.error.issues) },
   });
 }

@@ -62,10 +62,18 @@ export async function findOrderJob(
   return page.data.filter((job) => stampedForContent(job, payloadHash)).sort((a, b) => a.id - b.id)[0];
 }
 
-/** Order number, purchase type and the customer's notes, HTML-escaped (the summary is HTML). */
+/**
+ * Order number, purchase type, for a company order the person who ordered (a matched company
+ * customer gets no new contacts, so the job is where the office sees whom to ask for), and the
+ * customer's notes; HTML-escaped (the summary is HTML).
+ */
 export function jobSummary(order: Order): string {
   const kind = order.orderType === "service" ? "Service order" : "Product order";
   const purchase = order.purchaseType === "subscription" ? "subscription" : "one-time";
-  const heading = `${kind} ${escapeHtml(order.orderId)} (${purchase}) from online store ${escapeHtml(order.store)}`;
-  return order.notes ? `${heading}<br/>Customer notes: ${escapeHtml(order.notes).replace(/\r?\n/g, "<br/>")}` : heading;
+  const { company, firstName, lastName } = order.customer;
+  return [
+    `${kind} ${escapeHtml(order.orderId)} (${purchase}) from online store ${escapeHtml(order.store)}`,
+    ...(company ? [`Ordered by ${escapeHtml(`${firstName} ${lastName}`)} for ${escapeHtml(company)}`] : []),
+    ...(order.notes ? [`Customer notes: ${escapeHtml(order.notes).replace(/\r?\n/g, "<br/>")}`] : []),
+  ].join("<br/>");
 }

@@ -47,7 +47,8 @@ export function plannedLines(
   return order.lines.map((line, index) => {
     const skuId = skuIds[`${kindOf(line)}:${line.sku}`];
     if (skuId === undefined) {
-      throw new UnexpectedError(`No pricebook item resolved for line ${index}`, { details: { lineIndex: index } });
+      // A bug in the steps before (every line's item is resolved first), not something ServiceTitan did.
+      throw new UnexpectedError(`No pricebook item resolved for line ${index}`, { details: { line: index } });
     }
     return {
       index,

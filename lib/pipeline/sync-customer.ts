@@ -14,7 +14,8 @@ import { BusinessRuleError, LeaseHeldError, ReasonCode } from "../errors.ts";
 import type { IdentityLock } from "../ledger/identity-lock.ts";
 import { normalizeEmail } from "../normalize/email.ts";
 import type { Order } from "../order/event-schema.ts";
-import { createCustomer, listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
+import { createCustomer, listCustomers, listLocations, type NewContact } from "../servicetitan/endpoints/crm.ts";
+import { ServiceTitanResponseInvalidError } from "../servicetitan/errors.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { ExternalDataKey, externalDataFilter, externalDataStamp, stampedForContent } from "./external-data.ts";
 import { customerDisplayName, customerTypeFor, type MatchedBy, matchCustomer } from "./match-customer.ts";
@@ -82,7 +83,6 @@ async function createCustomerWithLocation(
   orderKey: string,
   payloadHash: string,
 ): Promise<CustomerAndLocation> {
-  const { email, phone } = order.customer;
   const name = customerDisplayName(order);
   const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey, payloadHash);
   const customerTags = customerTagTypeIds(config, order);
@@ -94,23 +94,15 @@ async function createCustomerWithLocation(
     locations: [
       { name, address: toServiceTitanAddress(order.serviceAddress), tagTypeIds: locationTags, externalData: stamp },
     ],
-    contacts: [
-      ...(email ? [{ type: "Email" as const, value: email.trim() }] : []),
-      ...(phone
-        ? [
-            {
-              type: "Phone" as const,
-              value: phone.digits,
-              ...(phone.extension ? { memo: `ext. ${phone.extension}` } : {}),
-            },
-          ]
-        : []),
-    ],
+    contacts: customerContacts(order),
     tagTypeIds: customerTags,
     externalData: stamp,
   });
   const location = created.locations[0];
-  if (!location) throw new Error("ServiceTitan created the customer without the location sent with it");
+  if (!location) {
+    // Permanent: a retry would find this customer by its stamp but no location, and create another.
+    throw new ServiceTitanResponseInvalidError("POST crm Customers_Create", 200, ["locations"]);
+  }
   return {
     customer: { id: created.id, tagTypeIds: created.tagTypeIds ?? customerTags },
     location: { id: location.id, tagTypeIds: location.tagTypeIds ?? locationTags },
@@ -118,6 +110,34 @@ async function createCustomerWithLocation(
     customerCreated: true,
     locationCreated: true,
   };
+}
+
+/**
+ * The order's e-mail and phone as the new customer's contacts. A company order names the company as
+ * the customer, so the person who ordered ("Angela Moss" of "Prairie Dental Group PC") is kept in
+ * each contact's `memo` — ServiceTitan's "short description about this contact" (crm-v2
+ * `NewCustomerContact.memo`, e.g. "Owner's daughter - Kelly"), which every tenant has, unlike the
+ * Contact Management model's named contacts. A phone extension joins the memo.
+ */
+export function customerContacts(order: Order): NewContact[] {
+  const { email, phone, company, firstName, lastName } = order.customer;
+  const person = company ? `${firstName} ${lastName}` : undefined;
+  const memo = (...parts: (string | undefined)[]) => {
+    const text = parts.filter((part) => part !== undefined).join(", ");
+    return text === "" ? {} : { memo: text };
+  };
+  return [
+    ...(email ? [{ type: "Email" as const, value: email.trim(), ...memo(person) }] : []),
+    ...(phone
+      ? [
+          {
+            type: "Phone" as const,
+            value: phone.digits,
+            ...memo(person, phone.extension ? `ext. ${phone.extension}` : undefined),
+          },
+        ]
+      : []),
+  ];
 }
 
 /**

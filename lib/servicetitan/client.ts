@@ -21,8 +21,10 @@ import {
   ServiceTitanRejectedError,
   ServiceTitanUnavailableError,
 } from "../errors.ts";
+import { issuePaths } from "../validation/issues.ts";
 import { type BackoffOptions, backoffDelay, parseRetryAfter } from "./backoff.ts";
-import { issuePaths, ServiceTitanResponseInvalidError } from "./errors.ts";
+import { ServiceTitanResponseInvalidError } from "./errors.ts";
+import { unreachableHost } from "./network-failure.ts";
 import { type ProblemDetails, parseProblemDetails } from "./problem-details.ts";
 import { SlidingWindowRateLimiter } from "./rate-limiter.ts";
 import type { ServiceTitanSettings } from "./settings.ts";
@@ -195,7 +197,7 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
         const timedOut = outcome.kind === "timeout";
         const failure = new ServiceTitanUnavailableError(
           timedOut ? ReasonCode.ServiceTitanTimeout : ReasonCode.Network,
-          `${label}: ${timedOut ? `no reply within ${timeoutMs} ms` : "network error"}${isRead ? "" : " (write not retried)"}`,
+          `${label}: ${timedOut ? `no reply from ${unreachableHost(url, undefined)} within ${timeoutMs} ms` : `network error reaching ${unreachableHost(url, outcome.error)}`}${isRead ? "" : " (write not retried)"}`,
           { cause: outcome.error, details: { ...baseDetails, attempts: attempt } },
         );
         lastFailure = failure;

@@ -3,6 +3,8 @@
  * `SYNC_CONFIG` (or a file in `SYNC_CONFIG_FILE`), ServiceTitan credentials from the Secrets Manager
  * secret `ST_SECRET_NAME` (or, locally, the `ST_*` variables), the ledger table and the queues.
  */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -11,8 +13,9 @@ import { loadSyncConfigFile, parseSyncConfig } from "../config/parse-config.ts";
 import type { SyncConfig } from "../config/schema.ts";
 import { ConfigError, ReasonCode } from "../errors.ts";
 import { createLogger } from "../observability/logger.ts";
-import { createSyncMetrics } from "../observability/metrics.ts";
+import { createMetrics, createSyncMetrics } from "../observability/metrics.ts";
 import { serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
+import { parseEnvironment } from "../validation/environment.ts";
 import { createWorkerDependencies } from "./dependencies.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
 import { readServiceTitanSecret } from "./service-titan-secret.ts";
@@ -50,12 +53,18 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): SyncConfig {
   );
 }
 
-/** Structured logs (redacted) and EMF metrics, as the Lambda reports them. */
-export function lambdaTelemetry(): { observer: WorkerObserver; onServiceTitanCall: (status: number) => void } {
-  const metrics = createSyncMetrics();
+/**
+ * Structured logs (redacted) and EMF metrics, as the Lambda reports them. The handler passes the
+ * logger and metrics its middleware (`injectLambdaContext`, `logMetrics`) is bound to.
+ */
+export function lambdaTelemetry(
+  logger: Logger = createLogger(),
+  metrics: Metrics = createMetrics(),
+): { observer: WorkerObserver; onServiceTitanCall: (status: number) => void } {
+  const syncMetrics = createSyncMetrics(metrics);
   return {
-    observer: createTelemetryObserver(createLogger(), metrics),
-    onServiceTitanCall: (status) => metrics.recordServiceTitanCall(status),
+    observer: createTelemetryObserver(logger, syncMetrics),
+    onServiceTitanCall: (status) => syncMetrics.recordServiceTitanCall(status),
   };
 }
 
@@ -63,12 +72,7 @@ export async function dependenciesFromEnvironment(
   env: NodeJS.ProcessEnv,
   telemetry = lambdaTelemetry(),
 ): Promise<WorkerDependencies> {
-  const parsed = workerEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
-    throw new ConfigError(ReasonCode.ConfigInvalid, names, `Missing or invalid environment variables: ${names}`);
-  }
-  const vars = parsed.data;
+  const vars = parseEnvironment(workerEnvironmentSchema, env);
   const config = configFromEnvironment(env);
   const settings = env.ST_SECRET_NAME
     ? serviceTitanSettingsFromEnv({

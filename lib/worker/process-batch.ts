@@ -48,7 +48,7 @@ export interface RecordOutcome {
 export interface WorkerObserver {
   recordDone(outcome: RecordOutcome): void;
   recordFailure?(error: SyncError): void;
-  /** End of an invocation: publish what was aggregated (EMF metrics). */
+  /** End of an invocation: hand what was aggregated to the metrics (the handler's `logMetrics` publishes them). */
   flush?(): void;
 }
 

@@ -18,7 +18,9 @@ import { parseSyncConfig } from "../../lib/config/parse-config.ts";
 import { ConfigError } from "../../lib/errors.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const skipBundling = { "aws:cdk:bundling-stacks": [] };
+/** The feature flags `cdk synth` applies from cdk.json: the tests synthesize the template the CLI deploys. */
+const featureFlags = (JSON.parse(readFileSync(path.join(repoRoot, "cdk.json"), "utf8")) as { context: object }).context;
+const skipBundling = { ...featureFlags, "aws:cdk:bundling-stacks": [] };
 /** Synthesis is CPU-bound (2–4 s per stack, plus esbuild for dev); generous for a loaded 2-core CI box. */
 const synthTimeoutMs = 120_000;
 
@@ -70,7 +72,7 @@ describe("OrderSync-dev (bundled)", () => {
 
   beforeAll(() => {
     // Prepare / Act: the real bundle, as `cdk synth -c env=dev` builds it.
-    built = createOrderSyncApp({ envName: "dev" });
+    built = createOrderSyncApp({ envName: "dev", appProps: { context: featureFlags } });
     template = Template.fromStack(built.stack);
     const { stack } = built;
     ids = {
@@ -217,7 +219,7 @@ describe("OrderSync-dev (bundled)", () => {
         { actions: send, resource: getAtt(ids.dlq) },
         {
           actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-          resource: JSON.stringify([{ "Fn::GetAtt": [ids.table, "Arn"] }]),
+          resource: getAtt(ids.table),
         },
         { actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resource: secretArn },
       ]),
@@ -486,4 +488,26 @@ describe("cdk-nag wiring", () => {
     },
     synthTimeoutMs,
   );
+});
+
+describe("cdk.json", () => {
+  it("configures every feature flag aws-cdk-lib recommends, so synth has none left unconfigured", () => {
+    // Prepare
+    const recommended = JSON.parse(
+      readFileSync(path.join(repoRoot, "node_modules/aws-cdk-lib/recommended-feature-flags.json"), "utf8"),
+    ) as Record<string, unknown>;
+
+    // Act
+    const unset = Object.keys(recommended).filter((flag) => !(flag in featureFlags));
+    const differing = Object.entries(recommended).filter(
+      ([flag, value]) =>
+        flag in featureFlags &&
+        JSON.stringify((featureFlags as Record<string, unknown>)[flag]) !== JSON.stringify(value),
+    );
+
+    // Assess
+    expect(Object.keys(recommended).length).toBeGreaterThan(50);
+    expect(unset).toEqual([]);
+    expect(differing).toEqual([]);
+  });
 });
