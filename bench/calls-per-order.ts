@@ -150,7 +150,12 @@ async function startHarness(): Promise<Harness> {
     // Short, so a redelivery after a simulated crash comes back within seconds; long enough that a
     // container's first order on a busy machine finishes before its message is delivered again.
     visibilityTimeoutSeconds: 5,
+    // Longer than the visibility on purpose: the worker's invocation budget must not cut a loaded
+    // machine's warm-up order short (a 2 s function would), while crashes still come back quickly.
+    functionTimeoutMs: 10_000,
     retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
+    // A write with no definite answer holds the lease this long; short, so the retry comes at once.
+    timing: { lateWriteMarginMs: 500 },
     telemetry: {
       observer: {
         recordDone(outcome: RecordOutcome) {

@@ -19,6 +19,7 @@ import { SyncAlarms } from "./constructs/sync-alarms.ts";
 import { SyncDashboard } from "./constructs/sync-dashboard.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
 import {
+  assertBatchFitsTimeout,
   dlqReplayEnvironment,
   indexRefreshEnvironment,
   orderSyncEnvironment,
@@ -74,6 +75,7 @@ export class OrderSyncStack extends Stack {
     super(scope, id, props);
     const env = props.environment;
     const { deploy } = env;
+    assertBatchFitsTimeout(env, orderSyncTimeout.toSeconds());
     const maxBatchingWindow = Duration.seconds(deploy.maxBatchingWindowSeconds);
 
     this.queues = new OrderQueues(this, "Queues", {

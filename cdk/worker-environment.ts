@@ -107,6 +107,36 @@ export function callsPerSecondPerContainer(maxConcurrency: number): number {
   return Math.max(1, Math.floor(tenantCallBudgetPerSecond / maxConcurrency));
 }
 
+/**
+ * ServiceTitan calls one order may need, for the batch-time check: a new customer with a few lines
+ * makes 7 on a first attempt (`npm run bench`, figure 1), a retry's look-ups and a second new SKU
+ * a few more.
+ */
+export const plannedCallsPerOrder = 12;
+
+/**
+ * Rejects a deploy config whose batch can't finish within the function's timeout: a container's
+ * client allows itself `callsPerSecondPerContainer(maxConcurrency)` calls, and a batch of
+ * `batchSize` orders needs `batchSize × plannedCallsPerOrder` of them. The worker stops early on
+ * its own (`lib/worker/invocation-budget.ts`) and the rest is redelivered, but a config that can
+ * never finish a batch would burn every order's receives. Half the timeout is the limit, leaving
+ * room for ServiceTitan's latency and the worker's margins.
+ */
+export function assertBatchFitsTimeout(env: EnvironmentConfig, functionTimeoutSeconds: number): void {
+  const { batchSize, maxConcurrency } = env.deploy;
+  const perSecond = callsPerSecondPerContainer(maxConcurrency);
+  const neededSeconds = (batchSize * plannedCallsPerOrder) / perSecond;
+  const availableSeconds = functionTimeoutSeconds / 2;
+  if (neededSeconds > availableSeconds) {
+    throw new ConfigError(
+      ReasonCode.ConfigInvalid,
+      "deploy.batchSize",
+      `Environment "${env.envName}": deploy.batchSize ${batchSize} × ${plannedCallsPerOrder} ServiceTitan calls per order at ${perSecond} calls/s per container (${tenantCallBudgetPerSecond} ÷ deploy.maxConcurrency ${maxConcurrency}) needs ${Math.ceil(neededSeconds)} s, more than the ${availableSeconds} s a batch may take in the function's ${functionTimeoutSeconds} s timeout: lower deploy.batchSize or deploy.maxConcurrency`,
+      { details: { keys: ["deploy.batchSize", "deploy.maxConcurrency"] } },
+    );
+  }
+}
+
 /** Variables of the DLQ-replay function: queues only, no ledger, no ServiceTitan. */
 export function dlqReplayEnvironment(
   env: EnvironmentConfig,

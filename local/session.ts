@@ -15,8 +15,10 @@ import { createServiceTitanClient, type ServiceTitanCallInfo } from "../lib/serv
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import type { ServiceTitanHttp } from "../lib/servicetitan/types.ts";
 import { createWorkerDependencies } from "../lib/worker/dependencies.ts";
+import type { InvocationTiming } from "../lib/worker/invocation-budget.ts";
 import type { RecordOutcome, WorkerDependencies, WorkerObserver } from "../lib/worker/process-batch.ts";
 import { type LocalAws, startLocalAws } from "./aws.ts";
+import { freezableWires } from "./frozen-container.ts";
 import { type RunnerStats, startEventSourceRunner } from "./runner.ts";
 import { sqsBatchLimit } from "./runner-queue.ts";
 import { sqsAdmission, sqsMaxMessageBytes } from "./sqs-admission.ts";
@@ -40,6 +42,8 @@ export interface LocalSessionOptions {
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
   /** ServiceTitan request timeout per call (default: the client's). */
   serviceTitanTimeoutMs?: number;
+  /** The worker's invocation margins (late-write margin etc.; defaults in `invocation-budget.ts`). */
+  timing?: InvocationTiming;
   /** Reuse a running local AWS (e.g. a second deployment against the same queues); it is not stopped. */
   aws?: LocalAws;
   /** Keep the DynamoDB tables in this folder across runs (see `local/state-folder.ts`); default in memory. */
@@ -58,7 +62,10 @@ export type Delivery = { readonly messageId: string } | { readonly refused: stri
 
 export interface LocalSession {
   aws: LocalAws;
-  /** One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as in AWS). */
+  /**
+   * One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as
+   * in AWS); a lane whose invocation timed out is frozen and gets a new container here.
+   */
   containers: WorkerDependencies[];
   /** Latest outcome per SQS message id, across redeliveries. */
   outcomes: Map<string, RecordOutcome>;
@@ -71,7 +78,15 @@ export interface LocalSession {
   offer(bodies: readonly string[]): Promise<Delivery[]>;
   /** `offer` for callers whose bodies are all valid: the message ids, or an error naming a refused body. */
   send(bodies: readonly string[]): Promise<string[]>;
-  runUntilDrained(options?: { deadlineMs?: number; onProgress?: (done: number) => void }): Promise<RunnerStats>;
+  /**
+   * `deadlineMs` stops after that long whatever happens; `stallMs` stops only when no invocation
+   * finished for that long (a loaded machine is slow, not stuck).
+   */
+  runUntilDrained(options?: {
+    deadlineMs?: number;
+    stallMs?: number;
+    onProgress?: (done: number) => void;
+  }): Promise<RunnerStats>;
   /**
    * Test hook: the next invocation does its work, then "dies" before SQS deletes its messages (its
    * records are reported as failed), as a Lambda killed right after its last ledger write would.
@@ -120,30 +135,42 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / 2)),
   });
   const clients: ServiceTitanHttp[] = [];
-  const containers = Array.from({ length: lanes }, () => {
+  /** A fresh container: its own ServiceTitan client and AWS clients, all cut when it is frozen. */
+  const newContainer = () => {
+    const wires = freezableWires(aws);
     const http = createServiceTitanClient({
       settings: options.serviceTitan,
       // The tenant's budget is shared by every container.
       maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / lanes)),
+      fetch: wires.fetch,
       ...(options.serviceTitanTimeoutMs ? { timeoutMs: options.serviceTitanTimeoutMs } : {}),
       ...(options.telemetry?.onServiceTitanCall ? { onCall: options.telemetry.onServiceTitanCall } : {}),
     });
     clients.push(http);
-    return createWorkerDependencies({
+    const deps = createWorkerDependencies({
       config: options.config,
       serviceTitan: http,
-      dynamo: aws.dynamo,
-      sqs: aws.sqs,
+      dynamo: wires.dynamo,
+      sqs: wires.sqs,
       tableName: aws.tableName,
       queueUrl: aws.queueUrl,
       dlqUrl: aws.dlqUrl,
       maxReceiveCount: aws.maxReceiveCount,
       ...(options.recordConcurrency ? { recordConcurrency: options.recordConcurrency } : {}),
       ...(options.retryBackoff ? { retryBackoff: options.retryBackoff } : {}),
-      observer,
       customerIndex: indexFor(),
+      ...(options.timing ? { timing: options.timing } : {}),
+      // A frozen container reports nothing more: its late outcomes never happened.
+      observer: {
+        recordDone: (outcome) => wires.signal.aborted || observer.recordDone(outcome),
+        recordFailure: (error) => wires.signal.aborted || observer.recordFailure?.(error),
+        flush: () => wires.signal.aborted || observer.flush?.(),
+      },
     });
-  });
+    return { deps, freeze: wires.freeze };
+  };
+  const lanesState = Array.from({ length: lanes }, newContainer);
+  const containers = lanesState.map((lane) => lane.deps);
 
   let crashNext = false;
   return {
@@ -163,9 +190,19 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       });
     },
     async runUntilDrained(run = {}) {
+      let stallTimer: NodeJS.Timeout | undefined;
+      const watchStall = () => {
+        if (run.stallMs === undefined) return;
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+          for (const runner of runners) void runner.stop();
+        }, run.stallMs);
+      };
       // Each lane is one "container": its own handler over its own dependencies.
-      const runners = containers.map((deps) => {
-        const realHandler = createOrderSyncHandler(async () => deps) as (
+      const runners = lanesState.map((_, lane) => {
+        // Lambda starts a new execution environment after a timeout: so does the lane.
+        const current = () => lanesState[lane] as ReturnType<typeof newContainer>;
+        const realHandler = createOrderSyncHandler(async () => current().deps) as (
           event: SQSEvent,
           context: Context,
         ) => Promise<SQSBatchResponse>;
@@ -185,10 +222,19 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
           functionTimeoutMs: options.functionTimeoutMs ?? aws.visibilityTimeoutSeconds * 1000,
           waitTimeSeconds: 1,
           ...(run.deadlineMs ? { deadlineMs: run.deadlineMs } : {}),
-          onBatch: () => run.onProgress?.(countFinished(outcomes)),
+          onBatch: () => {
+            watchStall();
+            run.onProgress?.(countFinished(outcomes));
+          },
+          onTimeout: () => {
+            current().freeze();
+            lanesState[lane] = newContainer();
+            containers[lane] = current().deps;
+          },
         });
       });
-      const stats = await Promise.all(runners.map((r) => r.done));
+      watchStall();
+      const stats = await Promise.all(runners.map((r) => r.done)).finally(() => clearTimeout(stallTimer));
       const [first, ...rest] = stats as [RunnerStats, ...RunnerStats[]];
       const total = { ...first };
       for (const s of rest) {

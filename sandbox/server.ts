@@ -87,6 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latency: { ms: options.latencyMs ?? sandboxDefaults.latencyMs },
     log,
     onExchange: options.onExchange,
+    lateCommits: { count: 0 },
   };
   const server = createServer(createRequestListener(config));
   await new Promise<void>((resolve, reject) => {
@@ -111,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setContactManagement(on: boolean) {
       setContactManagement(state, on);
     },
+    lateCommits: () => config.lateCommits.count,
     setLatency(ms: number) {
       config.latency.ms = ms;
     },

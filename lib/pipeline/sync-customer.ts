@@ -26,7 +26,7 @@ import {
 import { ServiceTitanResponseInvalidError } from "../servicetitan/errors.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { findOrCreateOnce } from "./create-once.ts";
-import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
+import { ExternalDataKey, externalDataFilter, externalDataStamp, stampedForContent } from "./external-data.ts";
 import { customerDisplayName, customerTypeFor, type MatchedBy, matchCustomer } from "./match-customer.ts";
 import { customerTagTypeIds, locationTagTypeIds, resolveLocation } from "./resolve-location.ts";
 import { toServiceTitanAddress } from "./st-address.ts";
@@ -52,12 +52,12 @@ export async function syncCustomerAndLocation(
   deps: SyncCustomerDependencies,
   order: Order,
   orderKey: string,
-  options: { reconcile: boolean; index?: BatchIndexView | undefined },
+  options: { reconcile: boolean; payloadHash: string; index?: BatchIndexView | undefined },
 ): Promise<CustomerAndLocation> {
   const { http, config } = deps;
   const index = options.index && (await options.index.usable()) ? options.index : undefined;
   if (options.reconcile) {
-    const earlier = await findCreatedByThisOrder(http, config, orderKey);
+    const earlier = await findCreatedByThisOrder(http, config, orderKey, options.payloadHash);
     if (earlier) return earlier;
   }
 
@@ -74,7 +74,7 @@ export async function syncCustomerAndLocation(
         }
       },
       create: async () => {
-        const created = await createCustomerWithLocation(http, config, order, orderKey);
+        const created = await createCustomerWithLocation(http, config, order, orderKey, options.payloadHash);
         if (deps.customerIndex) await indexCreatedCustomer(deps.customerIndex, created.record);
         return created.result;
       },
@@ -121,9 +121,10 @@ async function createCustomerWithLocation(
   config: SyncConfig,
   order: Order,
   orderKey: string,
+  payloadHash: string,
 ): Promise<{ result: CustomerAndLocation; record: CreatedCustomer }> {
   const name = customerDisplayName(order);
-  const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey);
+  const stamp = externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey, payloadHash);
   const customerTags = customerTagTypeIds(config, order);
   const locationTags = locationTagTypeIds(config, order);
   const created = await createCustomer(http, {
@@ -184,19 +185,22 @@ export function customerContacts(order: Order): NewContact[] {
 
 /**
  * A resumed order may have created its customer (and that customer's first location) before it
- * crashed or lost the reply; both carry this order's `createdByOrder` stamp.
+ * crashed or lost the reply; both carry this order's `createdByOrder` stamp and its payload hash.
+ * A customer stamped for other content (an earlier version of this order, e.g. another person)
+ * is never reused.
  */
 async function findCreatedByThisOrder(
   http: ServiceTitanHttp,
   config: SyncConfig,
   orderKey: string,
+  payloadHash: string,
 ): Promise<CustomerAndLocation | undefined> {
   const filter = externalDataFilter(config, ExternalDataKey.CreatedByOrder, orderKey);
   const customers = await listCustomers(http, { externalData: filter, active: "Any" });
-  const customer = [...customers.data].sort((a, b) => a.id - b.id)[0];
+  const customer = customers.data.filter((c) => stampedForContent(c, payloadHash)).sort((a, b) => a.id - b.id)[0];
   if (!customer) return undefined;
   const locations = await listLocations(http, { customerId: customer.id, externalData: filter, active: "Any" });
-  const location = [...locations.data].sort((a, b) => a.id - b.id)[0];
+  const location = locations.data.filter((l) => stampedForContent(l, payloadHash)).sort((a, b) => a.id - b.id)[0];
   if (!location) return undefined;
   return {
     customer: { id: customer.id, tagTypeIds: customer.tagTypeIds ?? [] },

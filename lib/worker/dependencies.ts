@@ -14,6 +14,7 @@ import { OrderLedger } from "../ledger/ledger.ts";
 import { PricebookCache } from "../pipeline/pricebook-items.ts";
 import { createServiceTitanClient, type ServiceTitanClientOptions } from "../servicetitan/client.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import type { InvocationTiming } from "./invocation-budget.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
 
 export interface WorkerWiring {
@@ -28,6 +29,7 @@ export interface WorkerWiring {
   recordConcurrency?: number;
   maxReceiveCount?: number;
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
+  timing?: InvocationTiming;
   observer?: WorkerObserver;
   /** The customer index; absent, matching searches ServiceTitan live (no e-mail without Contact Management). */
   customerIndex?: CustomerIndex | undefined;
@@ -52,6 +54,7 @@ export function createWorkerDependencies(wiring: WorkerWiring): WorkerDependenci
     recordConcurrency: wiring.recordConcurrency ?? defaultRecordConcurrency,
     ...(wiring.maxReceiveCount ? { maxReceiveCount: wiring.maxReceiveCount } : {}),
     ...(wiring.retryBackoff ? { retryBackoff: wiring.retryBackoff } : {}),
+    ...(wiring.timing ? { timing: wiring.timing } : {}),
     ...(wiring.observer ? { observer: wiring.observer } : {}),
   };
 }

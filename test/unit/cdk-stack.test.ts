@@ -439,6 +439,18 @@ describe("configuration failures", () => {
     expect((error as ConfigError).message).toMatch(/deploy\.serviceTitanEnvironment/);
   });
 
+  it("rejects a batch that can't finish within the function's timeout, naming the keys", () => {
+    // Prepare: 100 orders per batch with 50 containers sharing 55 calls/s (1 call/s each)
+    const configDir = configDirWith("qa", (config) => {
+      config.deploy = { ...config.deploy, batchSize: 100, maxBatchingWindowSeconds: 1, maxConcurrency: 50 };
+    });
+    // Act
+    const attempt = () => createOrderSyncApp({ envName: "qa", configDir, appProps: { context: skipBundling } });
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/deploy\.batchSize 100 .*deploy\.maxConcurrency 50/);
+  });
+
   it("requires the deploy section", () => {
     // Prepare
     const configDir = configDirWith("qa", (config) => {

@@ -50,7 +50,7 @@ describe("creating a customer", () => {
       { http, config: exampleConfig(), creationLock: lockAlwaysFree },
       order,
       "default:1",
-      { reconcile: false },
+      { reconcile: false, payloadHash: "a".repeat(64) },
     );
 
     // Assess
