@@ -27,6 +27,7 @@ import {
   benchOrder,
   knownLine,
   newCustomerOrder,
+  newSkuLine,
   paidOnlineOrder,
   returningCustomerOrder,
   returningPoolSeed,
@@ -36,7 +37,7 @@ export const repoRoot = resolve(import.meta.dirname, "..");
 
 /**
  * The example config with payment recording on (`money.payments.record`): only orders with a
- * `payment` block (scenarios e, e2) record one, so the other scenarios are unaffected.
+ * `payment` block (scenarios h, h2) record one, so the other scenarios are unaffected.
  */
 export function exampleConfig(): SyncConfig {
   const config = loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
@@ -46,8 +47,8 @@ export function exampleConfig(): SyncConfig {
 export interface DynamoRequests {
   reads: number;
   writes: number;
-  /** Of `writes`: identity-lock puts (only when a customer is created). */
-  identityLockWrites: number;
+  /** Of `writes`: creation-lock puts (only when a customer, location or pricebook item is created). */
+  lockWrites: number;
 }
 
 export interface OrderCalls {
@@ -64,6 +65,8 @@ export interface OrderCalls {
   /** externalData look-ups and invoice reads before the first line write (see `exchanges.ts`). */
   reconcileCalls: number;
   dynamo: DynamoRequests;
+  /** SKUs of the order the pricebook doesn't have yet: each costs a look-up and a create. */
+  newSkus: number;
 }
 
 export interface RetryCalls extends OrderCalls {
@@ -97,16 +100,16 @@ interface Harness {
 
 function dynamoOf(container: WorkerDependencies): DynamoRequests {
   return {
-    reads: container.ledger.stats.reads + container.identityLock.stats.reads,
-    writes: container.ledger.stats.writes + container.identityLock.stats.writes,
-    identityLockWrites: container.identityLock.stats.writes,
+    reads: container.ledger.stats.reads + container.creationLock.stats.reads,
+    writes: container.ledger.stats.writes + container.creationLock.stats.writes,
+    lockWrites: container.creationLock.stats.writes,
   };
 }
 
 const minus = (a: DynamoRequests, b: DynamoRequests): DynamoRequests => ({
   reads: a.reads - b.reads,
   writes: a.writes - b.writes,
-  identityLockWrites: a.identityLockWrites - b.identityLockWrites,
+  lockWrites: a.lockWrites - b.lockWrites,
 });
 
 function describeCalls(
@@ -128,6 +131,7 @@ function describeCalls(
     pricebookLookups: exchanges.filter(isPricebookLookup).length,
     reconcileCalls: reconcileCalls(exchanges),
     dynamo,
+    newSkus: 0,
   };
 }
 
@@ -148,9 +152,15 @@ async function startHarness(): Promise<Harness> {
     runnerConcurrency: 1,
     recordConcurrency: 1,
     batchSize: 1,
-    // Short, so a redelivery after a simulated crash comes back within seconds.
-    visibilityTimeoutSeconds: 2,
+    // Short, so a redelivery after a simulated crash comes back within seconds; long enough that a
+    // container's first order on a busy machine finishes before its message is delivered again.
+    visibilityTimeoutSeconds: 5,
+    // Longer than the visibility on purpose: the worker's invocation budget must not cut a loaded
+    // machine's warm-up order short (a 2 s function would), while crashes still come back quickly.
+    functionTimeoutMs: 10_000,
     retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
+    // A write with no definite answer holds the lease this long; short, so the retry comes at once.
+    timing: { lateWriteMarginMs: 500 },
     telemetry: {
       observer: {
         recordDone(outcome: RecordOutcome) {
@@ -179,7 +189,7 @@ async function runOrder(h: Harness, event: OrderEventInput) {
   const outcome = h.session.outcomes.get(messageId);
   const first = h.firstOutcomeAt.get(messageId);
   return {
-    // The first outcome: on a loaded machine the 2 s visibility timeout can expire during a slow first
+    // The first outcome: on a loaded machine the visibility timeout can expire during a slow first
     // attempt, and the redelivery then reports `duplicate` for an order that synced.
     status: first?.status === "synced" ? first.status : (outcome?.status ?? "missing"),
     exchanges: h.sandbox.log.slice(logStart),
@@ -190,9 +200,15 @@ async function runOrder(h: Harness, event: OrderEventInput) {
   };
 }
 
-async function scenario(h: Harness, id: string, label: string, event: OrderEventInput): Promise<OrderCalls> {
+async function scenario(
+  h: Harness,
+  id: string,
+  label: string,
+  event: OrderEventInput,
+  options: { newSkus?: number } = {},
+): Promise<OrderCalls> {
   const run = await runOrder(h, event);
-  return describeCalls(id, label, run.status, run.exchanges, run.dynamo);
+  return { ...describeCalls(id, label, run.status, run.exchanges, run.dynamo), newSkus: options.newSkus ?? 0 };
 }
 
 /** Runs an order whose first attempt is interrupted; reports what the redelivery costs. */
@@ -296,16 +312,44 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
       await scenario(
         h,
         "e",
-        "new customer, paid online: lines + shipping + discount + ServiceTitan's tax, payment recorded",
-        paidOnlineOrder("CPO-E", 60_002, [knownLine(0, 4)], { taxAsServiceTitan: true }),
+        "returning, by email, at a new service address",
+        returningCustomerOrder("CPO-E", cleanReturning, [knownSku], {
+          serviceAddress: { street: "7 Newplace Court", city: "Springfield", state: "IL", zip: "62704" },
+        }),
       ),
     );
     scenarios.push(
       await scenario(
         h,
-        "e2",
-        "as e, but the store's tax differs from ServiceTitan's: flagged (job note + job tag)",
-        paidOnlineOrder("CPO-E2", 60_003, [knownLine(0, 4)], { taxAsServiceTitan: false }),
+        "f",
+        "returning, by email, same address, a SKU new to the pricebook",
+        returningCustomerOrder("CPO-F", cleanReturning, [newSkuLine("BENCH-NEW-SKU-F")]),
+        { newSkus: 1 },
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "g",
+        "returning, by email, same address, a one-character SKU new to the pricebook",
+        returningCustomerOrder("CPO-G", cleanReturning, [newSkuLine("G")]),
+        { newSkus: 1 },
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "h",
+        "new customer, paid online: lines + shipping + discount + ServiceTitan's tax, payment recorded",
+        paidOnlineOrder("CPO-H", 60_002, [knownLine(0, 4)], { taxAsServiceTitan: true }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "h2",
+        "as h, but the store's tax differs from ServiceTitan's: flagged (job note + job tag)",
+        paidOnlineOrder("CPO-H2", 60_003, [knownLine(0, 4)], { taxAsServiceTitan: false }),
       ),
     );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);

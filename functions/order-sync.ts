@@ -31,7 +31,11 @@ export function createOrderSyncHandler(
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>();
   if (telemetry.logger) handler.use(injectLambdaContext(telemetry.logger, { resetKeys: true }));
   if (telemetry.metrics) handler.use(logMetrics(telemetry.metrics));
-  return handler.handler(async (event, context) => processBatch(event.Records, await dependencies(), context));
+  // middy aborts `signal` just before the timeout; the batch itself stops earlier and reports a
+  // partial response, so a slow batch never fails whole (which would redeliver finished records).
+  return handler.handler(async (event, context, { signal }) =>
+    processBatch(event.Records, await dependencies(), context, signal),
+  );
 }
 
 const logger = createLogger();

@@ -9,6 +9,7 @@
  * carries an `X-Trace-Id` header and every error body its `traceId`.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { activeClock } from "./clock.ts";
 import type { Faults } from "./faults.ts";
 import { ApiProblem, defaultTitle, newTraceId, problemBody } from "./problem.ts";
 import { QueryReader } from "./query.ts";
@@ -30,6 +31,8 @@ export interface PipelineConfig {
   latency: { ms: number };
   log: Exchange[];
   onExchange?: ((exchange: Exchange) => void) | undefined;
+  /** Late writes (`late-commit` faults) performed so far. */
+  lateCommits: { count: number };
 }
 
 export const traceHeader = "X-Trace-Id";
@@ -120,6 +123,27 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
   if (terminal?.type === "drop") return drop(cfg, req, res, exchange);
   if (terminal?.type === "status") return problem(statusFault(terminal.status, terminal.retryAfterSeconds));
 
+  if (terminal?.type === "late-commit") {
+    problem(statusFault(terminal.status ?? 504));
+    setTimeout(() => {
+      runRoute(cfg, routed, url, parsed, traceId);
+      cfg.lateCommits.count += 1;
+    }, terminal.afterMs).unref();
+    return;
+  }
+  const reply = runRoute(cfg, routed, url, parsed, traceId);
+  if (terminal?.type === "commit-then-fail") return problem(statusFault(terminal.status ?? 500));
+  return finish(reply);
+}
+
+/** Runs the operation's handler: its effect on the state, and the reply it would send. */
+function runRoute(
+  cfg: PipelineConfig,
+  routed: NonNullable<ReturnType<typeof matchRoute>>,
+  url: URL,
+  parsed: { ok: true; value: unknown } | { ok: false },
+  traceId: string,
+): Reply {
   let reply: Reply;
   if (!parsed.ok) {
     const p = new ApiProblem(400, "One or more validation errors occurred.", {
@@ -128,12 +152,14 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
     reply = { status: p.status, body: problemBody(p, traceId) };
   } else {
     try {
-      const result = routed.route.handler({
-        state: cfg.state,
-        params: routed.params,
-        query: new QueryReader(url.searchParams),
-        body: parsed.value,
-      });
+      const result = activeClock.run(cfg.state.clock, () =>
+        routed.route.handler({
+          state: cfg.state,
+          params: routed.params,
+          query: new QueryReader(url.searchParams),
+          body: parsed.value,
+        }),
+      );
       reply = result;
     } catch (error) {
       if (!(error instanceof ApiProblem)) console.error("[st-sandbox] handler error", error);
@@ -141,8 +167,7 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
       reply = { status: p.status, body: problemBody(p, traceId), headers: p.headers };
     }
   }
-  if (terminal?.type === "commit-then-fail") return problem(statusFault(terminal.status ?? 500));
-  return finish(reply);
+  return reply;
 }
 
 function statusFault(status: number, retryAfterSeconds?: number): ApiProblem {

@@ -155,6 +155,33 @@ const deploySchema = z
   })
   .optional();
 
+/**
+ * Customer matching through the customer index (`lib/customer-index/`), fed by ServiceTitan's CRM
+ * export feeds. Matching by e-mail needs it on tenants without Contact Management: `GET /customers`
+ * has no e-mail filter.
+ */
+const customerIndexSchema = z
+  .strictObject({
+    /**
+     * The tenant has ServiceTitan's Contact Management (an Early Access feature ServiceTitan switches
+     * on per account). Only then are e-mails also searched live through `contacts/contact-methods`;
+     * on other tenants that search finds nothing.
+     */
+    contactManagement: z.boolean().default(false),
+    /**
+     * Minutes between scheduled refreshes of the index from the export feeds (EventBridge Scheduler,
+     * read by `cdk/` only). Each refresh costs at least one call per feed; batches catch the index up
+     * themselves before trusting a miss, so this bounds how stale it gets when no orders arrive.
+     */
+    refreshIntervalMinutes: z.number().int().min(1).max(60).default(5),
+    /**
+     * A batch about to trust an index miss first reads what changed since the last refresh, unless a
+     * refresh or catch-up started within this many seconds (any container).
+     */
+    catchUpIntervalSeconds: z.number().int().min(0).max(300).default(5),
+  })
+  .default({ contactManagement: false, refreshIntervalMinutes: 5, catchUpIntervalSeconds: 5 });
+
 export const syncConfigSchema = z.strictObject({
   /** IANA zone the tenant books in (e.g. `America/Chicago`); appointments are computed in it and sent as UTC. */
   tenantTimeZone: z.string().refine(isValidTimeZone, "Expected an IANA time zone such as America/Chicago"),
@@ -167,6 +194,7 @@ export const syncConfigSchema = z.strictObject({
   externalDataApplicationGuid: z.uuid(),
   /** When false, an order whose customer can't be matched fails permanently instead of creating one. */
   createUnmatchedCustomers: z.boolean().default(true),
+  customerIndex: customerIndexSchema,
   product: orderKindSchema,
   service: orderKindSchema,
   /**

@@ -30,6 +30,10 @@ export const MetricName = {
   InvoiceTotalMismatch: "InvoiceTotalMismatch",
   /** Synced orders whose payment could not be recorded (`reason`: unavailable, rejected). */
   PaymentNotRecorded: "PaymentNotRecorded",
+  /** Seconds since the customer index last caught up with every export feed (the refresh function). */
+  IndexLagSeconds: "IndexLagSeconds",
+  /** Feed rows whose e-mail, phone or address could not be indexed (skipped, never fatal). */
+  IndexRowsSkipped: "IndexRowsSkipped",
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
@@ -113,6 +117,21 @@ export function createSyncMetrics(metrics: Metrics = createMetrics()): SyncMetri
       plain.clear();
     },
   };
+}
+
+/**
+ * The customer index refresh's figures, one EMF line per run. Lag is only published when the index
+ * has caught up at least once: before that there is no lag to speak of, and the alarm should see
+ * missing data (the backfill is still running), not a made-up number.
+ */
+export function publishIndexRefreshMetrics(
+  metrics: Metrics,
+  figures: { lagSeconds: number | undefined; skippedRows: number },
+): void {
+  if (figures.lagSeconds !== undefined)
+    metrics.addMetric(MetricName.IndexLagSeconds, MetricUnit.Seconds, figures.lagSeconds);
+  metrics.addMetric(MetricName.IndexRowsSkipped, MetricUnit.Count, figures.skippedRows);
+  metrics.publishStoredMetrics();
 }
 
 /** For callers that want no metrics at all (local runs, benchmarks). */

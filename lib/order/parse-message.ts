@@ -5,14 +5,24 @@
  */
 import { InvalidMessageError, ReasonCode } from "../errors.ts";
 import { formatIssues, issuePaths } from "../validation/issues.ts";
+import { formatBytes } from "./byte-size.ts";
 import { type Order, orderEventSchema, supportedSchemaVersion } from "./event-schema.ts";
 
-/** SQS caps a message at 256 KiB; anything near that is not an order. */
+/**
+ * The worker reads bodies up to 256 KiB (SQS's limit until 2025; SQS now takes up to 1 MiB). An order
+ * of at most 100 lines is a few KiB: anything near this is not an order, and reading it costs memory
+ * in every container that receives it.
+ */
 export const maxBodyBytes = 256 * 1024;
 
 export function parseOrderMessage(body: string): Order {
-  if (Buffer.byteLength(body, "utf8") > maxBodyBytes) {
-    throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body is larger than 256 KiB", ["$"]);
+  const bytes = Buffer.byteLength(body, "utf8");
+  if (bytes > maxBodyBytes) {
+    throw new InvalidMessageError(
+      ReasonCode.ContractViolation,
+      `Message body is too large: ${formatBytes(bytes)}, ${formatBytes(bytes - maxBodyBytes)} over the worker's 256 KiB limit`,
+      ["$"],
+    );
   }
   let json: unknown;
   try {

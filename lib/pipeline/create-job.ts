@@ -11,7 +11,7 @@ import type { Order } from "../order/event-schema.ts";
 import { planAppointment } from "../schedule/appointment.ts";
 import { createJob, type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
-import { ExternalDataKey, externalDataFilter, externalDataStamp } from "./external-data.ts";
+import { ExternalDataKey, externalDataFilter, externalDataStamp, stampedForContent } from "./external-data.ts";
 import { escapeHtml } from "./html.ts";
 
 export async function createOrderJob(
@@ -21,6 +21,7 @@ export async function createOrderJob(
   order: Order,
   ids: { customerId: number; locationId: number },
   orderKey: string,
+  payloadHash?: string,
 ): Promise<Job> {
   const kind = config[order.orderType];
   const windowId = kind.schedule.arrivalWindow.arrivalWindowId;
@@ -43,7 +44,7 @@ export async function createOrderJob(
     appointments: [{ ...appointment, ...(kind.technicianId ? { technicianIds: [kind.technicianId] } : {}) }],
     summary: jobSummary(order),
     tagTypeIds: jobTagTypeIds(config, order),
-    externalData: externalDataStamp(config, ExternalDataKey.OrderKey, orderKey),
+    externalData: externalDataStamp(config, ExternalDataKey.OrderKey, orderKey, payloadHash),
   });
 }
 
@@ -54,14 +55,18 @@ export function jobTagTypeIds(config: SyncConfig, order: Order): number[] {
   return order.payment && paidOnline !== undefined && !tags.includes(paidOnline) ? [...tags, paidOnline] : tags;
 }
 
-/** The job an earlier attempt of this order created, if its reply was lost before the ledger recorded it. */
+/**
+ * The job an earlier attempt of this order created, if its reply was lost before the ledger recorded
+ * it — made for this content only: a job of an earlier version of the order is not this one's.
+ */
 export async function findOrderJob(
   http: ServiceTitanHttp,
   config: SyncConfig,
   orderKey: string,
+  payloadHash: string,
 ): Promise<Job | undefined> {
   const page = await listJobs(http, { externalData: externalDataFilter(config, ExternalDataKey.OrderKey, orderKey) });
-  return [...page.data].sort((a, b) => a.id - b.id)[0];
+  return page.data.filter((job) => stampedForContent(job, payloadHash)).sort((a, b) => a.id - b.id)[0];
 }
 
 /**

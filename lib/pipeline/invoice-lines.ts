@@ -7,18 +7,32 @@
  *
  * Invoice items carry no externalData, so exactly-once comes from reading the invoice: lines already
  * there (same skuId and quantity) are not added again. A fresh order's invoice is known to be empty
- * of our lines, so the first attempt adds without reading first. Afterwards the invoice is read back
- * and every planned line must be on it at its price — ServiceTitan silently drops misspelled fields
- * (a `price` field gives a $0.00 line), which only a read-back catches.
+ * of our lines, so the first attempt adds without reading first.
+ *
+ * Afterwards the invoice is read back and checked in both directions:
+ * - every planned line (shipping and discount included) must be there at its quantity and unit
+ *   price — ServiceTitan silently drops misspelled fields (a `price` field gives a $0.00 line), which
+ *   only a read-back catches;
+ * - no line of ours may be there twice. A write can be applied after the attempt that sent it gave
+ *   up (a late reply, a gateway timeout, an invocation frozen at its timeout) while a retry added the
+ *   same line: an extra item with one of our skuIds at a planned quantity is that duplicate, and is
+ *   deleted. Other items (added by the office, other SKUs) are left alone.
  */
 import type { MoneyConfig } from "../config/schema.ts";
 import { BusinessRuleError, ConfigError, ReasonCode, UnexpectedError } from "../errors.ts";
 import type { ItemKind, Order, OrderLine } from "../order/event-schema.ts";
 import { centsToDecimal, decimalToCents } from "../order/money.ts";
-import { addInvoiceItem, getInvoice, type Invoice, type InvoiceItem } from "../servicetitan/endpoints/accounting.ts";
+import {
+  addInvoiceItem,
+  deleteInvoiceItem,
+  getInvoice,
+  type Invoice,
+  type InvoiceItem,
+} from "../servicetitan/endpoints/accounting.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { escapeHtml } from "./html.ts";
 
+/** One line the invoice must show. */
 export interface PlannedLine {
   /** Where the line comes from, for error details: `lines.0`, `shipping`, `discount`. */
   source: string;
@@ -99,28 +113,39 @@ export function plannedLines(
   return lines;
 }
 
-/** The line an earlier attempt added: same item and quantity (the price is what verification checks). */
-const addedLine = (planned: PlannedLine, item: InvoiceItem) =>
-  item.skuId === planned.skuId && Number(item.quantity) === planned.quantity;
+type Match = (planned: PlannedLine, item: InvoiceItem) => boolean;
 
-/** On the invoice exactly as planned: the same item and quantity at the planned unit price. */
-const sameLine = (planned: PlannedLine, item: InvoiceItem) =>
-  addedLine(planned, item) && decimalToCents(item.price) === planned.unitPriceCents;
+/** The same item and quantity: the line an earlier attempt added, whatever price ServiceTitan kept. */
+const sameItem: Match = (planned, item) => item.skuId === planned.skuId && Number(item.quantity) === planned.quantity;
 
-/** Pairs each planned line with a distinct invoice item (two identical lines need two items). */
-function pairLines(
-  lines: readonly PlannedLine[],
-  items: readonly InvoiceItem[],
-  matches: (planned: PlannedLine, item: InvoiceItem) => boolean,
-) {
+/** Exactly as planned: the same item and quantity at the planned unit price. */
+const exactLine: Match = (planned, item) =>
+  sameItem(planned, item) && decimalToCents(item.price) === planned.unitPriceCents;
+
+interface Pairing {
+  /** Planned lines with no item at all. */
+  missing: PlannedLine[];
+  /** Planned lines whose item shows another price. */
+  repriced: PlannedLine[];
+  /** Items no planned line took. */
+  unused: InvoiceItem[];
+}
+
+/**
+ * Pairs each planned line with a distinct item (two identical lines need two items): exact matches
+ * first, price included, so a line at the right price is never spent on a differently priced
+ * twin; then same item and quantity at another price.
+ */
+function pairLines(lines: readonly PlannedLine[], items: readonly InvoiceItem[]): Pairing {
   const unused = [...items];
-  const missing: PlannedLine[] = [];
-  for (const planned of lines) {
-    const at = unused.findIndex((item) => matches(planned, item));
-    if (at === -1) missing.push(planned);
-    else unused.splice(at, 1);
-  }
-  return { missing };
+  const take = (planned: PlannedLine, match: Match) => {
+    const at = unused.findIndex((item) => match(planned, item));
+    if (at !== -1) unused.splice(at, 1);
+    return at !== -1;
+  };
+  const notExact = lines.filter((planned) => !take(planned, exactLine));
+  const missing = notExact.filter((planned) => !take(planned, sameItem));
+  return { missing, repriced: notExact.filter((planned) => !missing.includes(planned)), unused };
 }
 
 export async function addInvoiceLines(
@@ -132,9 +157,8 @@ export async function addInvoiceLines(
   let toAdd = lines;
   if (options.invoiceMayHaveOurLines) {
     const invoice = await getInvoice(http, invoiceId);
-    // Matched without the price: a line ServiceTitan stored at another price (INVOICE_MISMATCH) must
-    // not be added again when the order is replayed.
-    toAdd = pairLines(lines, invoice?.items ?? [], addedLine).missing;
+    // A line ServiceTitan stored at another price (INVOICE_MISMATCH) is not added again on a replay.
+    toAdd = pairLines(lines, invoice?.items ?? []).missing;
   }
   for (const line of toAdd) {
     await addInvoiceItem(http, invoiceId, {
@@ -148,22 +172,34 @@ export async function addInvoiceLines(
 }
 
 /**
- * Reads the invoice back: every planned line present with its quantity and unit price. Returns the
- * invoice as read, whose total (with ServiceTitan's tax) the money step compares with the order's.
+ * Reads the invoice back: every planned line present at its quantity and unit price, and no
+ * duplicate of ours (deleted). Returns the invoice as it stands afterwards, whose total (with
+ * ServiceTitan's tax) the money step compares with the order's, and how many duplicates were removed.
  */
 export async function verifyInvoice(
   http: ServiceTitanHttp,
   invoiceId: number,
   lines: readonly PlannedLine[],
-): Promise<Invoice> {
-  const invoice = await getInvoice(http, invoiceId);
-  const { missing } = pairLines(lines, invoice?.items ?? [], sameLine);
-  if (invoice === undefined || missing.length > 0) {
+): Promise<{ invoice: Invoice; removed: number }> {
+  const read = await getInvoice(http, invoiceId);
+  const { missing, repriced, unused } = pairLines(lines, read?.items ?? []);
+  const wrong = lines.filter((planned) => missing.includes(planned) || repriced.includes(planned));
+  if (read === undefined || wrong.length > 0) {
     throw new BusinessRuleError(
       ReasonCode.InvoiceMismatch,
-      `Invoice ${invoiceId} does not show ${missing.length} of the order's ${lines.length} lines at the order's quantity and price`,
-      { details: { invoiceId, missingLines: missing.map((m) => m.source) } },
+      `Invoice ${invoiceId} does not show ${wrong.length} of the order's ${lines.length} lines at the order's quantity and price`,
+      { details: { invoiceId, missingLines: wrong.map((m) => m.source) } },
     );
   }
-  return invoice;
+  const duplicates = unused.filter((item) => lines.some((planned) => sameItem(planned, item)));
+  for (const item of duplicates) await deleteInvoiceItem(http, invoiceId, item.id);
+  if (duplicates.length === 0) return { invoice: read, removed: 0 };
+  // The total changed with the deletions: read it again for the tax reconciliation.
+  const invoice = await getInvoice(http, invoiceId);
+  if (invoice === undefined) {
+    throw new BusinessRuleError(ReasonCode.InvoiceMismatch, `Invoice ${invoiceId} is gone after removing duplicates`, {
+      details: { invoiceId },
+    });
+  }
+  return { invoice, removed: duplicates.length };
 }

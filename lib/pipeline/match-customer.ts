@@ -1,30 +1,27 @@
 /**
- * Step 1: find the ServiceTitan customer an order belongs to — by email, then phone, then name +
- * address; the first step that finds one wins, and a step is skipped when the order lacks its field.
+ * Step 1: find the ServiceTitan customer an order belongs to — by e-mail, then phone, then name +
+ * address; the first rule that finds one wins (so an e-mail on record beats a phone shared with a
+ * household member), and a rule is skipped when the order lacks its field.
  *
- * ServiceTitan's filters are loose (name is a contains match, `phone` matches any contact, unknown
- * params are silently ignored and return the whole list), so every candidate the API returns is
- * confirmed client-side against normalised values before it counts.
+ * Candidates come from the customer index (`match-indexed.ts`): `GET /customers` has no e-mail
+ * filter, and on tenants without Contact Management nothing else finds a customer by e-mail. Until
+ * the index's first backfill is complete, or when no index is configured, ServiceTitan is searched
+ * live instead (`match-live.ts`: phone and name + address; e-mail only with Contact Management).
  *
- * Deterministic choice among several confirmed candidates: after following merges, prefer an active
- * customer over an inactive one, then the lowest id (the oldest record — offices merge newer
- * duplicates into older ones). Never a random or "first returned" pick.
+ * Either way every candidate is confirmed against ServiceTitan before it counts: the customer read
+ * live (`active=Any`, merges followed) and, for e-mail and phone, its live contacts. Never on index
+ * data alone.
+ *
+ * Deterministic choice among several confirmed candidates: after following merges, only active
+ * customers (a deactivated customer is never attached), then the lowest id (the oldest record —
+ * offices merge newer duplicates into older ones). Never a random or "first returned" pick.
  */
-
-import { sameAddress } from "../normalize/address.ts";
-import { normalizeEmail } from "../normalize/email.ts";
-import { customerNameMatches } from "../normalize/name.ts";
-import { phoneDigits } from "../normalize/phone.ts";
+import type { BatchIndexView } from "../customer-index/batch-view.ts";
 import type { Order } from "../order/event-schema.ts";
-import {
-  type Customer,
-  listContactRelationships,
-  listCustomerContacts,
-  listCustomers,
-  listLocations,
-  searchContactMethods,
-} from "../servicetitan/endpoints/crm.ts";
+import { type Customer, listCustomers } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { matchByIndex } from "./match-indexed.ts";
+import { matchLive } from "./match-live.ts";
 
 export const MatchedBy = {
   Email: "email",
@@ -39,108 +36,29 @@ export interface CustomerMatch {
   matchedBy: Exclude<MatchedBy, "created">;
 }
 
-/** Contact methods / candidates looked at per step; beyond this the data is not a match, it's noise. */
-const maxCandidates = 10;
+/** Where candidates come from. */
+export interface MatchSources {
+  http: ServiceTitanHttp;
+  /** `customerIndex.contactManagement`: only then is `contacts/contact-methods` searched. */
+  contactManagement: boolean;
+  /** This batch's view of the customer index; absent = search live. */
+  index?: BatchIndexView | undefined;
+}
+
+/** Candidates looked at per rule; beyond this the data is not a match, it's noise. */
+export const maxCandidates = 10;
 /** Merges can chain (A → B → C); a loop or a deep chain is bad data, not something to chase. */
 const maxMergeHops = 5;
 
-export async function matchCustomer(http: ServiceTitanHttp, order: Order): Promise<CustomerMatch | undefined> {
-  const { email, phone } = order.customer;
-  if (email) {
-    const customer = await matchByEmail(http, email);
-    if (customer) return { customer, matchedBy: MatchedBy.Email };
-  }
-  if (phone) {
-    const customer = await matchByPhone(http, phone.digits);
-    if (customer) return { customer, matchedBy: MatchedBy.Phone };
-  }
-  const customer = await matchByNameAndAddress(http, order);
-  if (customer) return { customer, matchedBy: MatchedBy.NameAddress };
-  return undefined;
+export async function matchCustomer(sources: MatchSources, order: Order): Promise<CustomerMatch | undefined> {
+  if (sources.index && (await sources.index.usable())) return matchByIndex({ ...sources, index: sources.index }, order);
+  return matchLive(sources, order);
 }
 
-/**
- * `contacts/contact-methods` (type Email) → the contact's customer relationships → the customers.
- * The lower-cased address is searched first; when the storefront sent another casing and nothing
- * was found, that exact spelling is tried too, in case the tenant's search is case-sensitive.
- */
-async function matchByEmail(http: ServiceTitanHttp, rawEmail: string): Promise<Customer | undefined> {
-  const email = normalizeEmail(rawEmail);
-  let methods = await searchContactMethods(http, { type: "Email", value: email });
-  if (methods.length === 0 && rawEmail.trim() !== email) {
-    methods = await searchContactMethods(http, { type: "Email", value: rawEmail.trim() });
-  }
-  const contactIds = [
-    ...new Set(methods.filter((m) => normalizeEmail(m.value) === email).map((m) => m.contactId)),
-  ].slice(0, maxCandidates);
-  const relationships = await Promise.all(
-    contactIds.map((contactId) => listContactRelationships(http, contactId, { typeSlug: "customer" })),
-  );
-  const customerIds = [
-    ...new Set(
-      relationships
-        .flat()
-        .filter((r) => r.typeSlug === "customer")
-        .map((r) => r.relatedEntityId),
-    ),
-  ];
-  return chooseCustomer(http, await fetchCustomers(http, customerIds));
-}
-
-/** `customers?phone=` then each candidate's contacts compared on the 10 national digits. */
-async function matchByPhone(http: ServiceTitanHttp, digits: string): Promise<Customer | undefined> {
-  const page = await listCustomers(http, { phone: digits, active: "Any", pageSize: maxCandidates });
-  const confirmed: Customer[] = [];
-  for (const candidate of page.data.slice(0, maxCandidates)) {
-    const contacts = await listCustomerContacts(http, candidate.id);
-    if (contacts.some((c) => isPhoneType(c.type) && phoneDigits(c.value) === digits)) confirmed.push(candidate);
-  }
-  return chooseCustomer(http, confirmed);
-}
-
-const isPhoneType = (type: string) => type === "Phone" || type === "MobilePhone";
-
-/**
- * `customers?name=<last name>&zip=<ZIP5>` compared on the bill-to address; when the service
- * address differs, `locations?name=&zip=` too. The API filters are not normalised ("Ln" vs "Lane",
- * "IL" vs "Illinois", ZIP+4), so only name and ZIP narrow the search and the rest is compared here.
- */
-async function matchByNameAndAddress(http: ServiceTitanHttp, order: Order): Promise<Customer | undefined> {
-  const { customer: person, billingAddress, serviceAddress } = order;
-  const searchName = person.company ?? person.lastName;
-  const byBillTo = await listCustomers(http, {
-    name: searchName,
-    zip: billingAddress.zip.slice(0, 5),
-    active: "Any",
-    pageSize: 50,
-  });
-  const confirmed = byBillTo.data.filter(
-    (c) =>
-      customerNameMatches(c.name, person) &&
-      (sameAddress(c.address, billingAddress) || sameAddress(c.address, serviceAddress)),
-  );
-  if (confirmed.length > 0) return chooseCustomer(http, confirmed);
-
-  if (sameAddress(billingAddress, serviceAddress)) return undefined;
-  const locations = await listLocations(http, {
-    name: searchName,
-    zip: serviceAddress.zip.slice(0, 5),
-    active: "Any",
-    pageSize: 50,
-  });
-  const owners = [
-    ...new Set(locations.data.filter((l) => sameAddress(l.address, serviceAddress)).map((l) => l.customerId)),
-  ];
-  const candidates = await fetchCustomers(http, owners);
-  return chooseCustomer(
-    http,
-    candidates.filter((c) => customerNameMatches(c.name, person)),
-  );
-}
-
-async function fetchCustomers(http: ServiceTitanHttp, ids: readonly number[]): Promise<Customer[]> {
+/** `GET /customers?ids=…&active=Any`: deactivated and merged customers are returned too. */
+export async function fetchCustomers(http: ServiceTitanHttp, ids: readonly number[]): Promise<Customer[]> {
   if (ids.length === 0) return [];
-  const page = await listCustomers(http, { ids: ids.slice(0, 50), active: "Any", pageSize: 50 });
+  const page = await listCustomers(http, { ids: [...new Set(ids)].slice(0, 50), active: "Any", pageSize: 50 });
   return page.data;
 }
 
@@ -164,13 +82,17 @@ export async function resolveMerged(
   return current;
 }
 
-async function chooseCustomer(http: ServiceTitanHttp, candidates: readonly Customer[]): Promise<Customer | undefined> {
+/** Merges followed, inactive (deactivated, deleted-looking) customers dropped, lowest id first. */
+export async function chooseCustomer(
+  http: ServiceTitanHttp,
+  candidates: readonly Customer[],
+): Promise<Customer | undefined> {
   if (candidates.length === 0) return undefined;
   const known = new Map(candidates.map((c) => [c.id, c]));
   const resolved = await Promise.all(candidates.map((c) => (c.mergedToId ? resolveMerged(http, c, known) : c)));
-  const unique = [...new Map(resolved.map((c) => [c.id, c])).values()];
-  unique.sort((a, b) => Number(b.active) - Number(a.active) || a.id - b.id);
-  return unique[0];
+  const active = [...new Map(resolved.filter((c) => c.active).map((c) => [c.id, c])).values()];
+  active.sort((a, b) => a.id - b.id);
+  return active[0];
 }
 
 /** The ServiceTitan customer name for an order: the company for commercial orders, else the person. */

@@ -31,7 +31,8 @@ export async function planOrder(
   assertAdjustmentItemsConfigured(order, config.money);
   await deps.references.verified();
   const kind = config[order.orderType];
-  const match = await matchCustomer(http, order);
+  // Live searches only: a dry run starts no index of its own (e-mail needs Contact Management here).
+  const match = await matchCustomer({ http, contactManagement: config.customerIndex.contactManagement }, order);
   const existingLocation = match ? await findCustomerLocation(http, match.customer.id, order) : undefined;
   const items: OrderPlan["items"] = [];
   for (const line of order.lines) {

@@ -6,10 +6,15 @@
  * finds it instead of creating a second one.
  */
 import type { SyncConfig } from "../config/schema.ts";
-import { sameAddress } from "../normalize/address.ts";
+import type { BatchIndexView } from "../customer-index/batch-view.ts";
+import type { CustomerIndex } from "../customer-index/environment.ts";
+import { indexCreatedLocation } from "../customer-index/write-through.ts";
+import { type CreationLock, LockScope } from "../ledger/creation-lock.ts";
+import { addressKey, sameAddress } from "../normalize/address.ts";
 import type { Order } from "../order/event-schema.ts";
 import { createLocation, type Location, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { findOrCreateOnce } from "./create-once.ts";
 import { ExternalDataKey, externalDataStamp } from "./external-data.ts";
 import { customerDisplayName } from "./match-customer.ts";
 import { toServiceTitanAddress } from "./st-address.ts";
@@ -22,7 +27,37 @@ export interface ResolvedLocation {
 /** A customer with more locations than this is a property manager; paging further is still bounded. */
 const maxLocationPages = 20;
 
+/**
+ * The customer's location at the order's service address: from the index when it knows one (the
+ * customer itself was just confirmed live; the location's active flag, owner and tags come from the
+ * locations feed, as fresh as the last refresh), else from ServiceTitan, all its pages.
+ */
 export async function findCustomerLocation(
+  http: ServiceTitanHttp,
+  customerId: number,
+  order: Order,
+  index?: BatchIndexView,
+): Promise<Pick<Location, "id" | "tagTypeIds"> | undefined> {
+  const indexed = index ? await findIndexedLocation(index, customerId, order) : undefined;
+  return indexed ?? findLiveLocation(http, customerId, order);
+}
+
+async function findIndexedLocation(
+  index: BatchIndexView,
+  customerId: number,
+  order: Order,
+): Promise<Pick<Location, "id" | "tagTypeIds"> | undefined> {
+  const lookupKey = index.keys.address(order.serviceAddress);
+  const exact = index.keys.exactAddress(order.serviceAddress);
+  if (!lookupKey) return undefined;
+  const matches = (await index.lookup(lookupKey))
+    .filter((r) => r.kind === "location" && r.customerId === customerId && r.active && r.exactAddress === exact)
+    .sort((a, b) => a.id - b.id);
+  const found = matches[0];
+  return found?.kind === "location" ? { id: found.id, tagTypeIds: found.tagTypeIds ?? [] } : undefined;
+}
+
+async function findLiveLocation(
   http: ServiceTitanHttp,
   customerId: number,
   order: Order,
@@ -41,23 +76,44 @@ export async function findCustomerLocation(
 }
 
 export async function resolveLocation(
-  http: ServiceTitanHttp,
-  config: SyncConfig,
+  deps: {
+    http: ServiceTitanHttp;
+    config: SyncConfig;
+    creationLock: CreationLock;
+    /** This batch's index view, when the index is usable. */
+    index?: BatchIndexView | undefined;
+    /** For write-through of a location created here. */
+    customerIndex?: CustomerIndex | undefined;
+  },
   order: Order,
   customerId: number,
   orderKey: string,
 ): Promise<ResolvedLocation> {
-  const existing = await findCustomerLocation(http, customerId, order);
-  if (existing) return { location: existing, created: false };
+  const { http, config } = deps;
   const tagTypeIds = locationTagTypeIds(config, order);
-  const created = await createLocation(http, {
-    customerId,
-    name: customerDisplayName(order),
-    address: toServiceTitanAddress(order.serviceAddress),
-    tagTypeIds,
-    externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
-  });
-  return { location: { id: created.id, tagTypeIds: created.tagTypeIds ?? tagTypeIds }, created: true };
+  const { record, created } = await findOrCreateOnce<ResolvedLocation["location"]>(
+    {
+      lock: deps.creationLock,
+      keys: [{ scope: LockScope.CustomerLocation, value: `${customerId}|${addressKey(order.serviceAddress)}` }],
+      ownerToken: orderKey,
+      what: "location",
+    },
+    {
+      find: () => findCustomerLocation(http, customerId, order, deps.index),
+      create: async () => {
+        const location = await createLocation(http, {
+          customerId,
+          name: customerDisplayName(order),
+          address: toServiceTitanAddress(order.serviceAddress),
+          tagTypeIds,
+          externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
+        });
+        if (deps.customerIndex) await indexCreatedLocation(deps.customerIndex, location);
+        return { id: location.id, tagTypeIds: location.tagTypeIds ?? tagTypeIds };
+      },
+    },
+  );
+  return { location: record, created };
 }
 
 export function customerTagTypeIds(config: SyncConfig, order: Order): number[] {

@@ -11,10 +11,11 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import * as z from "zod";
 import { loadSyncConfigFile, parseSyncConfig } from "../config/parse-config.ts";
 import type { SyncConfig } from "../config/schema.ts";
+import { customerIndexFromEnvironment } from "../customer-index/environment.ts";
 import { ConfigError, ReasonCode } from "../errors.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createMetrics, createSyncMetrics } from "../observability/metrics.ts";
-import { serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
+import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
 import { parseEnvironment } from "../validation/environment.ts";
 import { createWorkerDependencies } from "./dependencies.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
@@ -74,12 +75,10 @@ export async function dependenciesFromEnvironment(
 ): Promise<WorkerDependencies> {
   const vars = parseEnvironment(workerEnvironmentSchema, env);
   const config = configFromEnvironment(env);
-  const settings = env.ST_SECRET_NAME
-    ? serviceTitanSettingsFromEnv({
-        ...env,
-        ...(await secretAsEnvironment(env.ST_SECRET_NAME)),
-      })
-    : serviceTitanSettingsFromEnv(env);
+  const settings = await serviceTitanSettingsFromEnvironment(env);
+  const dynamo = new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {});
+  // Fails here, at start-up, when the index table is set but its HMAC key isn't.
+  const customerIndex = await customerIndexFromEnvironment(env, dynamo);
   return createWorkerDependencies({
     config,
     serviceTitan: {
@@ -87,7 +86,8 @@ export async function dependenciesFromEnvironment(
       onCall: (call) => telemetry.onServiceTitanCall(call.status),
       ...(vars.ST_MAX_CALLS_PER_SECOND ? { maxCallsPerSecond: vars.ST_MAX_CALLS_PER_SECOND } : {}),
     },
-    dynamo: new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {}),
+    dynamo,
+    customerIndex,
     sqs: new SQSClient(vars.SQS_ENDPOINT ? { endpoint: vars.SQS_ENDPOINT } : {}),
     tableName: vars.LEDGER_TABLE_NAME,
     queueUrl: vars.ORDERS_QUEUE_URL,
@@ -96,6 +96,13 @@ export async function dependenciesFromEnvironment(
     ...(vars.MAX_RECEIVE_COUNT ? { maxReceiveCount: vars.MAX_RECEIVE_COUNT } : {}),
     observer: telemetry.observer,
   });
+}
+
+/** ServiceTitan settings: credentials from the `ST_SECRET_NAME` secret in AWS, else the `ST_*` variables. */
+export async function serviceTitanSettingsFromEnvironment(env: NodeJS.ProcessEnv): Promise<ServiceTitanSettings> {
+  return env.ST_SECRET_NAME
+    ? serviceTitanSettingsFromEnv({ ...env, ...(await secretAsEnvironment(env.ST_SECRET_NAME)) })
+    : serviceTitanSettingsFromEnv(env);
 }
 
 async function secretAsEnvironment(secretName: string) {

@@ -59,6 +59,11 @@ export function createTelemetryObserver(logger: Logger, metrics: SyncMetrics): W
         details,
       );
     },
+    recordIndexFallback() {
+      logger.warn(
+        "Customer index backfill not complete: matching by live phone and name + address searches (e-mail only with Contact Management)",
+      );
+    },
     recordFailure(error) {
       metrics.recordFailure(error);
     },

@@ -3,6 +3,7 @@ import type { Route } from "../router.ts";
 import { accountingRoutes } from "./accounting.ts";
 import { contactRoutes } from "./crm-contacts.ts";
 import { customerRoutes } from "./crm-customers.ts";
+import { exportRoutes } from "./crm-export.ts";
 import { locationRoutes } from "./crm-locations.ts";
 import { jobNoteRoutes } from "./job-notes.ts";
 import { jpmRoutes } from "./jpm.ts";
@@ -11,6 +12,7 @@ import { pricebookRoutes } from "./pricebook.ts";
 import { settingsRoutes } from "./settings.ts";
 
 export const routes: readonly Route[] = [
+  ...exportRoutes,
   ...customerRoutes,
   ...locationRoutes,
   ...contactRoutes,

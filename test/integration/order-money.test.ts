@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SyncConfig } from "../../lib/config/schema.ts";
-import { getInvoice } from "../../lib/servicetitan/endpoints/accounting.ts";
+import { BusinessRuleError } from "../../lib/errors.ts";
+import { verifyInvoice } from "../../lib/pipeline/invoice-lines.ts";
+import { addInvoiceItem, getInvoice } from "../../lib/servicetitan/endpoints/accounting.ts";
 import type { RecordOutcome } from "../../lib/worker/process-batch.ts";
 import { paidCents, totalCents } from "../../sandbox/invoices.ts";
 import { seedIds } from "../../sandbox/seed.ts";
@@ -110,6 +112,54 @@ describe("shipping, discount, ServiceTitan's tax and paid online", () => {
     expect(notes[0]).toContain("ServiceTitan's sales tax $3.13, the store charged $2.81");
     expect(outcome?.progress).toMatchObject({ totalMismatch: true, invoiceTotalCents: 5412, mismatchTagged: true });
     expect(world.logLines.some((line) => line.includes("Invoice total differs from the order total"))).toBe(true);
+  });
+
+  it("verifying the invoice removes a late second copy of the shipping and discount lines; a repriced discount is named", async () => {
+    // Prepare: a synced order, then a late write lands a second shipping and discount line beside an office line.
+    const [outcome] = await world.sync([paidOrder(8, "3.13", "54.12")]);
+    const state = world.sandbox.state;
+    const { invoice } = invoiceOf(state, outcome);
+    const sources = ["lines.0", "shipping", "discount"];
+    const planned = invoice.items.map((item, n) => ({
+      source: sources[n] ?? "",
+      skuId: item.skuId,
+      description: item.description,
+      quantity: item.quantity,
+      unitPriceCents: item.unitPriceCents,
+    }));
+    const ours = invoice.items.map((item) => [item.skuId, item.quantity, item.unitPriceCents]);
+    for (const line of planned.slice(1)) {
+      await addInvoiceItem(world.http, invoice.id, {
+        skuId: line.skuId,
+        description: "late",
+        quantity: 1,
+        unitPrice: line.unitPriceCents / 100,
+      });
+    }
+    const officeSku = [...state.materials.values()].find((m) => m.active && !planned.some((l) => l.skuId === m.id));
+    await addInvoiceItem(world.http, invoice.id, {
+      skuId: officeSku?.id ?? 0,
+      description: "office",
+      quantity: 1,
+      unitPrice: 2,
+    });
+
+    // Act
+    const result = await verifyInvoice(world.http, invoice.id, planned);
+    const repriced = planned.map((line) => (line.source === "discount" ? { ...line, unitPriceCents: -600 } : line));
+    const mismatch = await verifyInvoice(world.http, invoice.id, repriced).catch((error: unknown) => error);
+
+    // Assess
+    expect(result.removed).toBe(2);
+    expect(state.invoices.get(invoice.id)?.items.map((i) => [i.skuId, i.quantity, i.unitPriceCents])).toEqual([
+      ...ours,
+      [officeSku?.id, 1, 200],
+    ]);
+    // The order's 54.12 plus the office's taxable 2.00 line (6.25 % tax on 52.00 instead of 50.00).
+    expect(result.invoice.total).toBe("56.24");
+    expect(mismatch).toBeInstanceOf(BusinessRuleError);
+    expect((mismatch as BusinessRuleError).details).toMatchObject({ missingLines: ["discount"] });
+    expect(state.invoices.get(invoice.id)?.items).toHaveLength(4);
   });
 
   it("puts a line's taxable flag on the pricebook item it creates", async () => {

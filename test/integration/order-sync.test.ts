@@ -9,7 +9,8 @@ import { startWorld, type World } from "../support/world.ts";
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld();
+  // Contact Management on: e-mail matching still goes through contact-methods; the customer-index work switches this.
+  world = await startWorld({ sandbox: { contactManagement: true } });
 });
 afterAll(async () => {
   await world?.stop();

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { PermanentError, ReasonCode } from "../../lib/errors.ts";
-import type { IdentityLock } from "../../lib/ledger/identity-lock.ts";
+import type { CreationLock } from "../../lib/ledger/creation-lock.ts";
 import { parseOrderMessage } from "../../lib/order/parse-message.ts";
 import { customerContacts, syncCustomerAndLocation } from "../../lib/pipeline/sync-customer.ts";
 import { ServiceTitanResponseInvalidError } from "../../lib/servicetitan/errors.ts";
@@ -28,7 +28,7 @@ function stubServiceTitan(createdReply: unknown): ServiceTitanHttp & { posted: u
   };
 }
 
-const lockAlwaysFree = { acquire: async () => true } as unknown as IdentityLock;
+const lockAlwaysFree = { acquire: async () => ({ acquired: true, heldBefore: false }) } as unknown as CreationLock;
 const address = { street: "1 Test Way", city: "Springfield", state: "IL", zip: "62704", country: "USA" };
 
 describe("creating a customer", () => {
@@ -47,10 +47,10 @@ describe("creating a customer", () => {
 
     // Act
     const attempt = syncCustomerAndLocation(
-      { http, config: exampleConfig(), identityLock: lockAlwaysFree },
+      { http, config: exampleConfig(), creationLock: lockAlwaysFree },
       order,
       "default:1",
-      { reconcile: false },
+      { reconcile: false, payloadHash: "a".repeat(64) },
     );
 
     // Assess

@@ -73,6 +73,19 @@ export async function addInvoiceItem(
 }
 
 /**
+ * Removes one line from the invoice (`Invoices_DeleteInvoiceItem`, 200 without a body). Used only
+ * for a line of ours that a late write added a second time (see `verifyInvoice`).
+ */
+export async function deleteInvoiceItem(http: ServiceTitanHttp, invoiceId: number, itemId: number): Promise<void> {
+  await http.request({
+    method: "DELETE",
+    api,
+    path: `/invoices/${segment(invoiceId)}/items/${segment(itemId)}`,
+    operation: "Invoices_DeleteInvoiceItem",
+  });
+}
+
+/**
  * `Invoices_UpdateInvoice` with only `summary` (PATCH: the other fields stay). Both a live
  * integration and a probe report that `summary` binds on this PATCH (api-notes §0 item 4, §3.5).
  */
