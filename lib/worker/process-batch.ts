@@ -48,6 +48,8 @@ export interface WorkerObserver {
   recordFailure?(error: SyncError): void;
   /** The customer index isn't backfilled yet: this batch matches by live searches (once per batch). */
   recordIndexFallback?(): void;
+  /** The batch's index catch-up failed; matching went on with the index as it was. */
+  recordIndexCatchUpFailure?(error: SyncError): void;
   /** End of an invocation: publish what was aggregated (EMF metrics). */
   flush?(): void;
 }
@@ -84,6 +86,7 @@ export async function processBatch(
       ? new BatchIndexView(deps.customerIndex, deps.http, {
           catchUpIntervalSeconds: deps.config.customerIndex.catchUpIntervalSeconds,
           onFallback: () => deps.observer?.recordIndexFallback?.(),
+          onCatchUpFailed: (error) => deps.observer?.recordIndexCatchUpFailure?.(toSyncError(error)),
         })
       : undefined,
   };
