@@ -3,7 +3,7 @@
  * unless ServiceTitan credentials are set — the ServiceTitan sandbox; sends the orders; runs the real
  * handler through the local event-source runner until the queue is drained; prints a summary.
  *
- *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run]
+ *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--contact-management <on|off>]
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/servicetitan/settings.ts";
-import { startSandbox } from "../sandbox/server.ts";
+import { type SandboxOptions, startSandbox } from "../sandbox/server.ts";
 import { readOrderBodies } from "./orders-file.ts";
 import { type LocalSession, startLocalSession } from "./session.ts";
 import { renderSummaryTable, summarize } from "./summary.ts";
@@ -33,6 +33,9 @@ Options:
   --json            print the summary as one JSON document (use \`npm start --silent -- --json\`
                     so npm's own banner doesn't precede it)
   --dry-run         match and plan each order without writing to ServiceTitan
+  --contact-management <on|off>
+                    sandbox only: whether its tenant has ServiceTitan's Contact Management
+                    (Early Access; most tenants don't) (default: on)
   --help            show this help
 `;
 
@@ -57,6 +60,8 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       config: { type: "string" },
       json: { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
+      // On by default for now: e-mail matching still goes through contact-methods; the customer-index work switches this.
+      "contact-management": { type: "string", default: "on" },
       help: { type: "boolean", default: false },
     },
     allowPositionals: false,
@@ -64,6 +69,11 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
   if (values.help) {
     io.stdout.write(usage);
     return 0;
+  }
+  const contactManagement = values["contact-management"];
+  if (contactManagement !== "on" && contactManagement !== "off") {
+    io.stderr.write(`--contact-management takes on or off, not "${contactManagement}"\n${usage}`);
+    return 2;
   }
   const config = loadSyncConfigFile(values.config ?? io.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"));
   const bodies = readOrderBodies(values.orders ?? resolve(examplesDir, "orders.json"));
@@ -77,7 +87,7 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
     where,
   } = io.serviceTitan
     ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl }
-    : await connectServiceTitan(io.env);
+    : await connectServiceTitan(io.env, { contactManagement: contactManagement === "on" });
   say(`ServiceTitan: ${where}`);
   try {
     if (values["dry-run"]) return await dryRun(bodies, config, settings, values.json, io);
@@ -137,7 +147,10 @@ async function buildCustomerIndex(session: LocalSession, say: (line: string) => 
   }
 }
 
-async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
+async function connectServiceTitan(
+  env: NodeJS.ProcessEnv,
+  sandboxOptions: SandboxOptions,
+): Promise<{
   settings: ServiceTitanSettings;
   stop: () => Promise<void>;
   where: string;
@@ -146,7 +159,7 @@ async function connectServiceTitan(env: NodeJS.ProcessEnv): Promise<{
     const settings = serviceTitanSettingsFromEnv(env);
     return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})` };
   }
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox(sandboxOptions);
   return {
     settings: {
       apiUrl: sandbox.apiUrl,

@@ -1,13 +1,9 @@
 /**
- * ServiceTitan keeps contacts in two models: legacy per-customer / per-location contacts (int64
- * ids) and the tenant-wide contacts model (GUID contacts, contact methods, relationships). The
- * sandbox mirrors every legacy contact into the newer model — one contact per customer, one method
- * per distinct value, relationships to the customer and to each location that has contacts — so an
- * email lookup through `/contacts/contact-methods` finds customers created via `POST /customers`.
- * Whether live ServiceTitan does this is UNCONFIRMED (api-notes §5 item 3); the worker must not
- * depend on it alone.
+ * Legacy per-customer / per-location contacts (int64 ids): what `POST /customers`, `POST /locations`
+ * and the `/customers|locations/{id}/contacts` endpoints write. On a tenant with Contact Management
+ * they are mirrored into the tenant-wide contacts model too (contact-management.ts).
  */
-import { randomUUID } from "node:crypto";
+import { mirrorLegacyContact } from "./contact-management.ts";
 import { nationalDigits } from "./filters.ts";
 import { allocateId, type ContactType, type LegacyContactRecord, nowIso, type SandboxState } from "./state.ts";
 
@@ -29,7 +25,7 @@ export function addCustomerContact(
   state: SandboxState,
   customerId: number,
   input: ContactInput,
-  at = nowIso(),
+  at = nowIso(state),
 ): LegacyContactRecord {
   const record: LegacyContactRecord = {
     id: allocateId(state),
@@ -42,7 +38,7 @@ export function addCustomerContact(
     modifiedOn: at,
   };
   state.customerContacts.set(record.id, record);
-  mirrorIntoContactsModel(state, customerId, input, at);
+  mirrorLegacyContact(state, customerId, undefined, input, at);
   return record;
 }
 
@@ -51,7 +47,7 @@ export function addLocationContact(
   customerId: number,
   locationId: number,
   input: ContactInput,
-  at = nowIso(),
+  at = nowIso(state),
 ): LegacyContactRecord {
   const record: LegacyContactRecord = {
     id: allocateId(state),
@@ -64,8 +60,7 @@ export function addLocationContact(
     modifiedOn: at,
   };
   state.locationContacts.set(record.id, record);
-  const contactId = mirrorIntoContactsModel(state, customerId, input, at);
-  ensureRelationship(state, contactId, locationId, "location", at);
+  mirrorLegacyContact(state, customerId, locationId, input, at);
   return record;
 }
 
@@ -77,7 +72,7 @@ export function copyLocationContactToCustomer(
   state: SandboxState,
   customerId: number,
   input: ContactInput,
-  at = nowIso(),
+  at = nowIso(state),
 ): void {
   const exists = [...state.customerContacts.values()].some(
     (c) => c.customerId === customerId && c.type === input.type && sameContactValue(input.type, c.value, input.value),
@@ -91,67 +86,4 @@ export function customerContactsOf(state: SandboxState, customerId: number): Leg
 
 export function locationContactsOf(state: SandboxState, locationId: number): LegacyContactRecord[] {
   return [...state.locationContacts.values()].filter((c) => c.locationId === locationId);
-}
-
-function mirrorIntoContactsModel(state: SandboxState, customerId: number, input: ContactInput, at: string): string {
-  let contactId = state.customerContactIds.get(customerId);
-  if (contactId === undefined) {
-    contactId = randomUUID();
-    state.customerContactIds.set(customerId, contactId);
-    state.contacts.set(contactId, {
-      id: contactId,
-      referenceId: null,
-      name: state.customers.get(customerId)?.name ?? null,
-      title: null,
-      isArchived: false,
-      createdOn: at,
-      createdBy: state.apiUserId,
-      modifiedOn: at,
-      modifiedBy: state.apiUserId,
-    });
-  }
-  const id = contactId;
-  const hasMethod = [...state.contactMethods.values()].some(
-    (m) => m.contactId === id && m.type === input.type && sameContactValue(input.type, m.value, input.value),
-  );
-  if (!hasMethod) {
-    const methodId = randomUUID();
-    state.contactMethods.set(methodId, {
-      id: methodId,
-      contactId: id,
-      referenceId: null,
-      type: input.type,
-      value: input.value,
-      memo: input.memo ?? null,
-      createdOn: at,
-      createdBy: state.apiUserId,
-      modifiedOn: at,
-      modifiedBy: state.apiUserId,
-    });
-  }
-  ensureRelationship(state, id, customerId, "customer", at);
-  return id;
-}
-
-function ensureRelationship(
-  state: SandboxState,
-  contactId: string,
-  relatedEntityId: number,
-  typeSlug: "customer" | "location",
-  at: string,
-): void {
-  const exists = [...state.contactRelationships.values()].some(
-    (r) => r.contactId === contactId && r.relatedEntityId === relatedEntityId && r.typeSlug === typeSlug,
-  );
-  if (exists) return;
-  const id = randomUUID();
-  state.contactRelationships.set(id, {
-    id,
-    contactId,
-    relatedEntityId,
-    typeName: typeSlug === "customer" ? "Customer" : "Location",
-    typeSlug,
-    createdOn: at,
-    createdBy: state.apiUserId,
-  });
 }

@@ -9,6 +9,7 @@
  * carries an `X-Trace-Id` header and every error body its `traceId`.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { activeClock } from "./clock.ts";
 import type { Faults } from "./faults.ts";
 import { ApiProblem, defaultTitle, newTraceId, problemBody } from "./problem.ts";
 import { QueryReader } from "./query.ts";
@@ -126,12 +127,14 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
     reply = { status: p.status, body: problemBody(p, traceId) };
   } else {
     try {
-      const result = routed.route.handler({
-        state: cfg.state,
-        params: routed.params,
-        query: new QueryReader(url.searchParams),
-        body: parsed.value,
-      });
+      const result = activeClock.run(cfg.state.clock, () =>
+        routed.route.handler({
+          state: cfg.state,
+          params: routed.params,
+          query: new QueryReader(url.searchParams),
+          body: parsed.value,
+        }),
+      );
       reply = result;
     } catch (error) {
       if (!(error instanceof ApiProblem)) console.error("[st-sandbox] handler error", error);

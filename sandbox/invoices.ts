@@ -2,6 +2,10 @@
  * Job invoices. ServiceTitan creates a job's invoice together with the job (`JobResponse.invoiceId`
  * is required), and `InvoiceResponse` carries money as **strings** (`subTotal`, `total`, item
  * `price`, `quantity`, ...). The sandbox keeps cents internally and formats on the way out.
+ *
+ * An invoice without lines answers `"items": null`, not `[]`: ServiceTitan's own first-call example
+ * shows a new job's invoice that way (api-notes §0.3). Whether an invoice whose last line was deleted
+ * answers `null` or `[]` is UNCONFIRMED; the sandbox answers `null` for any empty invoice.
  */
 import { allocateId, type InvoiceItemRecord, type InvoiceRecord, type JobRecord, type SandboxState } from "./state.ts";
 
@@ -105,7 +109,10 @@ export function invoiceView(state: SandboxState, invoice: InvoiceRecord) {
     reviewStatus: invoice.reviewStatus,
     assignedTo: null,
     summary: invoice.summary,
-    items: [...invoice.items].sort((a, b) => a.order - b.order).map((item) => invoiceItemView(state, invoice, item)),
+    items:
+      invoice.items.length === 0
+        ? null
+        : [...invoice.items].sort((a, b) => a.order - b.order).map((item) => invoiceItemView(state, invoice, item)),
     customFields: [],
     active: invoice.active,
     discountTotal: "0.00",

@@ -7,6 +7,7 @@
  * A test can start from `defaultSeed()` and push its own customers / pricebook items, or pass a
  * seed built from scratch; only `id` plus the fields ServiceTitan requires are mandatory.
  */
+import type { SandboxClock } from "./clock.ts";
 import { addCustomerContact, addLocationContact } from "./contacts-model.ts";
 import {
   type Address,
@@ -331,13 +332,17 @@ export function defaultSeed(): SandboxSeed {
   };
 }
 
-/** Builds the in-memory tenant from a seed; legacy contacts are mirrored into the contacts model. */
+/**
+ * Builds the in-memory tenant from a seed. Legacy contacts are not mirrored into the contacts model
+ * here: `setContactManagement` migrates them when the tenant has Contact Management.
+ */
 export function stateFromSeed(
   seed: SandboxSeed,
   tenantId: number,
   apiUserId: number = seedIds.apiUserId,
+  clock?: SandboxClock,
 ): SandboxState {
-  const state = emptyState(tenantId, apiUserId);
+  const state = emptyState(tenantId, apiUserId, clock);
   const seededIds: number[] = [];
   const track = <T extends { id: number }>(r: T): T => {
     seededIds.push(r.id);

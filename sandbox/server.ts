@@ -7,17 +7,32 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createClock } from "./clock.ts";
+import { setContactManagement } from "./contact-management.ts";
 import { Faults } from "./faults.ts";
 import { createRequestListener, type PipelineConfig } from "./http.ts";
+import { addPopulation, largeTenantSize } from "./large-seed.ts";
+import { createOffice } from "./office.ts";
 import { SlidingWindowLimiter } from "./rate-limit.ts";
 import { mulberry32 } from "./rng.ts";
 import { routes } from "./routes/index.ts";
 import { defaultSeed, seedIds, stateFromSeed } from "./seed.ts";
 import type { Exchange, Sandbox, SandboxCredentials, SandboxOptions } from "./types.ts";
 
+export type { ClockOptions, SandboxClock } from "./clock.ts";
+export type { PopulationSize } from "./large-seed.ts";
+export { largeTenantSize } from "./large-seed.ts";
+export type {
+  MergeOptions,
+  OfficeCustomer,
+  OfficeCustomerInput,
+  OfficeLocationInput,
+  SandboxOffice,
+} from "./office.ts";
 export type { SandboxSeed, SeedContact, SeedCustomer, SeedLocation, SeedSku } from "./seed.ts";
 export { defaultSeed, seedContacts, seedIds } from "./seed.ts";
-export type { SandboxState } from "./state.ts";
+export type { ExportFeedSettings, SandboxState } from "./state.ts";
+export { defaultExportFeedSettings, touch } from "./state.ts";
 export type {
   ActiveFault,
   Exchange,
@@ -49,7 +64,14 @@ export const implementedOperations: readonly string[] = routes.map((r) => r.oper
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const tenantId = options.tenantId ?? sandboxDefaults.tenantId;
   const credentials = { ...(options.credentials ?? sandboxDefaults.credentials) };
-  const state = stateFromSeed(options.seed ?? defaultSeed(), tenantId);
+  const clock = createClock(options.clock);
+  const seed = options.seed === undefined || options.seed === "large" ? defaultSeed() : options.seed;
+  const state = stateFromSeed(seed, tenantId, seedIds.apiUserId, clock);
+  Object.assign(state.feeds, options.exportFeeds);
+  const population = options.seed === "large" ? { ...largeTenantSize, ...options.population } : options.population;
+  if (population !== undefined)
+    addPopulation(state, { customers: 0, customerContacts: 0, locations: 0, ...population });
+  setContactManagement(state, options.contactManagement ?? false);
   const limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? sandboxDefaults.rateLimitPerSecond);
   const faults = new Faults(mulberry32(options.randomSeed ?? sandboxDefaults.randomSeed));
   const log: Exchange[] = [];
@@ -81,8 +103,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tenantId: String(tenantId),
     credentials,
     state,
+    clock,
+    office: createOffice(state),
     faults,
     log,
+    setContactManagement(on: boolean) {
+      setContactManagement(state, on);
+    },
     setLatency(ms: number) {
       config.latency.ms = ms;
     },

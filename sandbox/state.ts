@@ -2,8 +2,11 @@
  * The sandbox's in-memory ServiceTitan tenant. Records keep everything the responses need,
  * including externalData of every application GUID (responses project it down to the GUID the
  * caller passes, as ServiceTitan scopes externalData per `applicationGuid`). Tests may read and
- * mutate these maps directly; ids handed out at runtime come from `allocateId`.
+ * mutate these maps directly; ids handed out at runtime come from `allocateId`. Timestamps come from
+ * the tenant's clock (`state.clock`, see clock.ts); a test that edits a record directly and wants the
+ * export feeds to see it bumps `modifiedOn` with `touch` (or uses the office actions, office.ts).
  */
+import { activeClock, createClock, type SandboxClock } from "./clock.ts";
 
 export const ContactType = { Phone: "Phone", Email: "Email", Fax: "Fax", MobilePhone: "MobilePhone" } as const;
 export type ContactType = (typeof ContactType)[keyof typeof ContactType];
@@ -78,7 +81,11 @@ export interface LocationRecord {
   externalData: ExternalDataEntry[];
 }
 
-/** A contact of the legacy per-customer / per-location model (int64 ids). */
+/**
+ * A contact of the legacy per-customer / per-location model (int64 ids). A removed contact leaves
+ * the customer's / location's lists but stays in `SandboxState.removedContacts`, so the export feeds
+ * can deliver it with `active: false`.
+ */
 export interface LegacyContactRecord {
   id: number;
   /** Set for customer contacts. */
@@ -338,10 +345,41 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
+/** How the export feeds (`/export/...`) page and hide recent changes; see export-feed.ts. */
+export interface ExportFeedSettings {
+  /** Rows per response (the feeds take no page-size parameter); default 500. */
+  pageSize: number;
+  /** Changes younger than this (tenant clock) are left out unless `includeRecentChanges=true`; default 15 min. */
+  recentWindowMs: number;
+  /**
+   * What a contact row's `active` says (the spec leaves it undescribed, UNCONFIRMED):
+   * `"contact"` (default): false once the contact was removed;
+   * `"contact-and-owner"`: also false while its customer (or the location) is inactive, e.g. merged.
+   */
+  contactActive: "contact" | "contact-and-owner";
+}
+
+export const defaultExportFeedSettings: ExportFeedSettings = {
+  pageSize: 500,
+  recentWindowMs: 15 * 60_000,
+  contactActive: "contact",
+};
+
 export interface SandboxState {
   tenantId: number;
   /** User id stamped on `createdById`/`createdBy` of records the API creates. */
   apiUserId: number;
+  /** User id stamped on records the office creates (office.ts), to tell them apart from API writes. */
+  officeUserId: number;
+  /** The tenant's clock: every `createdOn`/`modifiedOn` and the feeds' 15-minute window. */
+  clock: SandboxClock;
+  /**
+   * ServiceTitan's Contact Management (Early Access, switched on per tenant by a migration; api-notes
+   * §0.1). Off (a typical tenant): legacy contacts never appear in `/contacts/...`. On: every legacy
+   * contact is mirrored into the contacts model (contacts-model.ts).
+   */
+  contactManagement: boolean;
+  feeds: ExportFeedSettings;
   /** Last id handed out by `allocateId` (all entities share one counter, so ids never collide). */
   lastId: number;
   tokens: Map<string, IssuedToken>;
@@ -349,6 +387,8 @@ export interface SandboxState {
   locations: Map<number, LocationRecord>;
   customerContacts: Map<number, LegacyContactRecord>;
   locationContacts: Map<number, LegacyContactRecord>;
+  /** Legacy contacts removed from their customer / location (exported with `active: false`). */
+  removedContacts: Map<number, LegacyContactRecord>;
   contacts: Map<string, ContactRecord>;
   contactMethods: Map<string, ContactMethodRecord>;
   contactRelationships: Map<string, ContactRelationshipRecord>;
@@ -371,16 +411,21 @@ export interface SandboxState {
 /** Runtime ids start above every seeded id (and never below this floor). */
 export const runtimeIdFloor = 100_000;
 
-export function emptyState(tenantId: number, apiUserId: number): SandboxState {
+export function emptyState(tenantId: number, apiUserId: number, clock: SandboxClock = createClock()): SandboxState {
   return {
     tenantId,
     apiUserId,
+    officeUserId: apiUserId + 1,
+    clock,
+    contactManagement: false,
+    feeds: { ...defaultExportFeedSettings },
     lastId: runtimeIdFloor,
     tokens: new Map(),
     customers: new Map(),
     locations: new Map(),
     customerContacts: new Map(),
     locationContacts: new Map(),
+    removedContacts: new Map(),
     contacts: new Map(),
     contactMethods: new Map(),
     contactRelationships: new Map(),
@@ -405,8 +450,21 @@ export function allocateId(state: SandboxState): number {
   return state.lastId;
 }
 
-export function nowIso(): string {
-  return new Date().toISOString();
+/**
+ * The tenant's current time: from `state.clock` when given, else from the clock of the sandbox whose
+ * request is being handled, else wall time.
+ */
+export function nowIso(state?: SandboxState): string {
+  const clock = state?.clock ?? activeClock.getStore();
+  return clock ? clock.nowIso() : new Date().toISOString();
+}
+
+/**
+ * Marks a record changed now (tenant clock): ServiceTitan bumps `modifiedOn` on every edit, and the
+ * export feeds are ordered by it, so a touched record comes round again in its feed.
+ */
+export function touch(state: SandboxState, record: { modifiedOn: string }, at: string = nowIso(state)): void {
+  record.modifiedOn = at;
 }
 
 export function skuMap(state: SandboxState, kind: SkuKind): Map<number, SkuRecord> {

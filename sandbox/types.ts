@@ -2,8 +2,11 @@
  * Public types of the ServiceTitan sandbox. Other engineers (worker tests, the contract checker,
  * the local runner, benchmarks) code against these names, so they stay stable.
  */
+import type { ClockOptions, SandboxClock } from "./clock.ts";
+import type { PopulationSize } from "./large-seed.ts";
+import type { SandboxOffice } from "./office.ts";
 import type { SandboxSeed } from "./seed.ts";
-import type { SandboxState } from "./state.ts";
+import type { ExportFeedSettings, SandboxState } from "./state.ts";
 
 export interface SandboxCredentials {
   clientId: string;
@@ -26,8 +29,27 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Lifetime of issued access tokens; default 900 (ServiceTitan's observed 15 minutes). */
   tokenTtlSeconds?: number;
-  /** Initial records; default `defaultSeed()`. */
-  seed?: SandboxSeed;
+  /**
+   * Initial records; default `defaultSeed()`. `"large"`: the default seed plus a generated population of
+   * 100,000 customers, 150,000 customer contacts and 110,000 locations (large-seed.ts; `population`
+   * changes the size).
+   */
+  seed?: SandboxSeed | "large";
+  /**
+   * A generated population added on top of the seed (large-seed.ts): deterministic, fake-looking,
+   * built in about a second per 100,000 customers. Default: none, or `largeTenantSize` with `seed: "large"`.
+   */
+  population?: Partial<PopulationSize>;
+  /**
+   * Whether the tenant has ServiceTitan's Contact Management (Early Access; api-notes §0.1). Default
+   * **false**, like most tenants: contacts written through the legacy model are not in
+   * `/contacts/contact-methods` nor in relationships. True: they are mirrored there.
+   */
+  contactManagement?: boolean;
+  /** The tenant clock's start and whether it is frozen; default: wall time, running. */
+  clock?: ClockOptions;
+  /** Export feeds' page size, 15-minute window and contact `active` meaning; defaults in `defaultExportFeedSettings`. */
+  exportFeeds?: Partial<ExportFeedSettings>;
   /** Seed of the deterministic RNG deciding `probability` faults; default 42. */
   randomSeed?: number;
   /** Called for every request after its response was sent (the contract checker hooks here). */
@@ -41,8 +63,20 @@ export interface Sandbox {
   authUrl: string;
   tenantId: string;
   credentials: SandboxCredentials;
-  /** The in-memory records, readable and writable directly by tests. */
+  /**
+   * The in-memory records, readable and writable directly by tests. After changing a record directly,
+   * set its `modifiedOn` (`touch` in state.ts) if the export feeds should deliver it again.
+   */
   state: SandboxState;
+  /**
+   * The tenant clock (`createdOn`/`modifiedOn`, the feeds' 15-minute window): `advance(ms)`, `set(t)`,
+   * `freeze()`, `resume()`. Token lifetimes and the rate limit stay on wall time.
+   */
+  clock: SandboxClock;
+  /** The office's actions on the tenant (office.ts): create customers with contacts, edit contacts, merge, deactivate. */
+  office: SandboxOffice;
+  /** Switches Contact Management on (migrating the legacy contacts already there) or off (for later writes). */
+  setContactManagement(on: boolean): void;
   faults: FaultController;
   /** Every request/response, in order. */
   log: Exchange[];

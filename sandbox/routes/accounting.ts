@@ -124,7 +124,7 @@ function patchItems(ctx: HandlerContext): HandlerResult {
     throw validationProblem({ invoiceId: ["The invoice has been exported and cannot be changed."] });
   }
   const input = parseBody(invoiceItemSchema, ctx.body);
-  const at = nowIso();
+  const at = nowIso(state);
   if (input.id !== undefined && input.id !== null) {
     const itemId = input.id;
     const item = invoice.items.find((i) => i.id === itemId);
@@ -181,7 +181,7 @@ function deleteItem(ctx: HandlerContext): HandlerResult {
   const index = invoice.items.findIndex((i) => i.id === itemId);
   if (index < 0) throw notFound(`Invoice item with id ${itemId}`);
   invoice.items.splice(index, 1);
-  invoice.modifiedOn = nowIso();
+  invoice.modifiedOn = nowIso(ctx.state);
   return { status: 200 };
 }
 

@@ -3,6 +3,7 @@
  * field-named 400, and record patching.
  */
 import { type FieldErrors, validationProblem } from "../problem.ts";
+import type { QueryReader } from "../query.ts";
 import type { Address, CustomFieldValue, SandboxState } from "../state.ts";
 
 /** Collects field errors across a whole body, then throws one 400. */
@@ -52,4 +53,13 @@ export function customFieldsFrom(
 
 export function unique(ids: readonly number[]): number[] {
   return [...new Set(ids)];
+}
+
+/**
+ * For lists the spec says need at least one of several filters (`/customers/contacts`,
+ * `/locations/contacts`): a 400 naming the first of them when none was given.
+ */
+export function requireOneOf(q: QueryReader, names: readonly [string, ...string[]]): void {
+  if (names.some((name) => q.string(name) !== undefined)) return;
+  throw validationProblem({ [names[0]]: [`Either ${names.join(", ")} must be specified.`] });
 }

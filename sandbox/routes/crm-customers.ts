@@ -1,44 +1,36 @@
 /**
- * CRM customers (crm-v2.json `Customers_*`, `BulkTags_*`, `ExportContacts_CustomersContacts`).
+ * CRM customers (crm-v2.json `Customers_*`, `BulkTags_*`).
  */
 import { parseBody } from "../body.ts";
-import {
-  addCustomerContact,
-  addLocationContact,
-  copyLocationContactToCustomer,
-  customerContactsOf,
-  locationContactsOf,
-} from "../contacts-model.ts";
+import { addCustomerContact, customerContactsOf, locationContactsOf } from "../contacts-model.ts";
 import {
   applyExternalDataUpdate,
   byIds,
   containsCi,
   dateFilter,
-  externalDataFromCreate,
   matchesActive,
   matchesExternalData,
   nationalDigits,
   readExternalDataQuery,
 } from "../filters.ts";
 import { paginate, sortItems, standardSortFields } from "../paging.ts";
-import { ApiProblem, notFound, validationProblem } from "../problem.ts";
+import { ApiProblem, notFound } from "../problem.ts";
 import { type HandlerContext, type HandlerResult, pathId, type Route, requireRecord, route } from "../router.ts";
 import {
-  allocateId,
   type CustomerRecord,
   type LegacyContactRecord,
   type LocationRecord,
   nowIso,
   type SandboxState,
 } from "../state.ts";
-import { checkTagTypes, customFieldsFrom, ErrorCollector, mergeAddress, unique } from "./common.ts";
+import { checkTagTypes, customFieldsFrom, ErrorCollector, mergeAddress, requireOneOf, unique } from "./common.ts";
+import { createCustomerRecord, createLocationRecord } from "./crm-records.ts";
 import { bulkTagsSchema, createCustomerSchema, newContactSchema, updateCustomerSchema } from "./crm-schemas.ts";
 import {
   contactWithCustomerIdView,
   contactWithModifiedOnView,
   createdLocationView,
   customerView,
-  exportContactView,
   shortContactView,
 } from "./crm-views.ts";
 
@@ -112,40 +104,8 @@ function createCustomer({ state, body }: HandlerContext): HandlerResult {
   });
   errors.throwIfAny();
 
-  const at = nowIso();
-  const customer: CustomerRecord = {
-    id: allocateId(state),
-    active: true,
-    name: input.name,
-    type: input.type ?? "Residential",
-    address: {
-      street: input.address.street,
-      unit: input.address.unit ?? null,
-      city: input.address.city,
-      state: input.address.state,
-      zip: input.address.zip,
-      country: input.address.country,
-      latitude: input.address.latitude ?? null,
-      longitude: input.address.longitude ?? null,
-    },
-    customFields: customFieldsFrom(input.customFields),
-    balance: 0,
-    taxExempt: input.taxExempt ?? false,
-    tagTypeIds: unique(input.tagTypeIds ?? []),
-    doNotMail: input.doNotMail ?? false,
-    doNotService: input.doNotService ?? false,
-    nationalAccount: input.nationalAccount ?? false,
-    createdOn: at,
-    createdById: state.apiUserId,
-    modifiedOn: at,
-    mergedToId: null,
-    paymentTermId: input.paymentTermId ?? null,
-    creditLimit: input.creditLimit ?? null,
-    creditLimitBalance: input.creditLimitBalance ?? null,
-    externalData: externalDataFromCreate(input.externalData),
-  };
-  state.customers.set(customer.id, customer);
-  for (const contact of input.contacts ?? []) addCustomerContact(state, customer.id, contact, at);
+  const at = nowIso(state);
+  const customer = createCustomerRecord(state, input, at);
 
   const created: { location: LocationRecord; guid: string | undefined }[] = [];
   for (const l of input.locations) {
@@ -163,68 +123,6 @@ function createCustomer({ state, body }: HandlerContext): HandlerResult {
       contacts: customerContactsOf(state, customer.id).map(shortContactView),
     },
   };
-}
-
-export interface NewLocationInput {
-  name: string;
-  address: {
-    street: string;
-    unit?: string | null | undefined;
-    city: string;
-    state: string;
-    zip: string;
-    country: string;
-    latitude?: number | null | undefined;
-    longitude?: number | null | undefined;
-  };
-  contacts?:
-    | { type: LegacyContactRecord["type"]; value: string; memo?: string | null | undefined }[]
-    | null
-    | undefined;
-  customFields?: { typeId: number; value: string }[] | null | undefined;
-  tagTypeIds?: number[] | null | undefined;
-  externalData?: { applicationGuid: string; externalData: { key: string; value: string }[] } | null | undefined;
-}
-
-/** Creates a location with its contacts; contacts of a new location are copied onto the customer too. */
-export function createLocationRecord(
-  state: SandboxState,
-  customerId: number,
-  l: NewLocationInput,
-  at: string,
-): LocationRecord {
-  const location: LocationRecord = {
-    id: allocateId(state),
-    customerId,
-    active: true,
-    name: l.name,
-    address: {
-      street: l.address.street,
-      unit: l.address.unit ?? null,
-      city: l.address.city,
-      state: l.address.state,
-      zip: l.address.zip,
-      country: l.address.country,
-      latitude: l.address.latitude ?? null,
-      longitude: l.address.longitude ?? null,
-    },
-    customFields: customFieldsFrom(l.customFields),
-    createdOn: at,
-    createdById: state.apiUserId,
-    modifiedOn: at,
-    mergedToId: null,
-    zoneId: null,
-    taxZoneId: null,
-    taxExempt: false,
-    tagTypeIds: unique(l.tagTypeIds ?? []),
-    externalData: externalDataFromCreate(l.externalData),
-  };
-  state.locations.set(location.id, location);
-  for (const contact of l.contacts ?? []) {
-    addLocationContact(state, customerId, location.id, contact, at);
-    copyLocationContactToCustomer(state, customerId, contact, at);
-  }
-  return location;
 }
 
 function updateCustomer(ctx: HandlerContext): HandlerResult {
@@ -250,7 +148,7 @@ function updateCustomer(ctx: HandlerContext): HandlerResult {
   if (input.paymentTermId !== undefined) customer.paymentTermId = input.paymentTermId;
   if (input.creditLimit !== undefined) customer.creditLimit = input.creditLimit;
   if (input.creditLimitBalance !== undefined) customer.creditLimitBalance = input.creditLimitBalance;
-  customer.modifiedOn = nowIso();
+  customer.modifiedOn = nowIso(state);
   return { status: 200, body: customerView(customer, input.externalData?.applicationGuid) };
 }
 
@@ -262,7 +160,7 @@ function addCustomerTag(ctx: HandlerContext): HandlerResult {
   if (!state.tagTypes.has(tagTypeId)) throw notFound(`Tag type with id ${tagTypeId}`);
   if (!customer.tagTypeIds.includes(tagTypeId)) {
     customer.tagTypeIds.push(tagTypeId);
-    customer.modifiedOn = nowIso();
+    customer.modifiedOn = nowIso(state);
   }
   return { status: 200, body: { customerId: customer.id, tagTypeIds: [...customer.tagTypeIds] } };
 }
@@ -273,7 +171,7 @@ function deleteCustomerTag(ctx: HandlerContext): HandlerResult {
   const tagTypeId = pathId(ctx, "tagTypeId");
   if (!customer.tagTypeIds.includes(tagTypeId)) throw notFound(`Tag type with id ${tagTypeId} on the customer`);
   customer.tagTypeIds = customer.tagTypeIds.filter((t) => t !== tagTypeId);
-  customer.modifiedOn = nowIso();
+  customer.modifiedOn = nowIso(state);
   return { status: 200 };
 }
 
@@ -287,7 +185,7 @@ function bulkTags(remove: boolean) {
     const errors = new ErrorCollector();
     checkTagTypes(state, input.tagTypeIds, "tagTypeIds", errors);
     errors.throwIfAny();
-    const at = nowIso();
+    const at = nowIso(state);
     for (const id of input.customerIds) {
       const customer = state.customers.get(id);
       if (!customer) continue;
@@ -313,19 +211,11 @@ function createCustomerContact(ctx: HandlerContext): HandlerResult {
   return { status: 200, body: contactWithModifiedOnView(contact) };
 }
 
-/** One of `customerIds`, `modifiedBefore`, `modifiedOnOrAfter` is required (spec). */
+/** One of `customerIds`, `modifiedBefore`, `modifiedOnOrAfter` is required (operation summary in the spec). */
 function listContactsOfCustomers({ state, query: q }: HandlerContext): HandlerResult {
+  requireOneOf(q, ["customerIds", "modifiedBefore", "modifiedOnOrAfter"]);
   const customerIds = q.intList("customerIds", 5000);
   const dated = dateFilter(q);
-  if (
-    customerIds === undefined &&
-    q.string("modifiedBefore") === undefined &&
-    q.string("modifiedOnOrAfter") === undefined
-  ) {
-    throw validationProblem({
-      customerIds: ["Either customerIds, modifiedBefore or modifiedOnOrAfter must be specified."],
-    });
-  }
   const wanted = customerIds === undefined ? undefined : new Set(customerIds);
   const contacts = [...state.customerContacts.values()]
     .filter((c) => (wanted === undefined || (c.customerId !== undefined && wanted.has(c.customerId))) && dated(c))
@@ -333,68 +223,8 @@ function listContactsOfCustomers({ state, query: q }: HandlerContext): HandlerRe
   return { status: 200, body: paginate(contacts, q, contactWithCustomerIdView) };
 }
 
-const exportBatchSize = 500;
-
-/**
- * Export feed: ordered by modification, `continueFrom` is an opaque token (or a date string as
- * `from`), `hasMore` says whether another call would return more.
- */
-function exportCustomerContacts({ state, query: q }: HandlerContext): HandlerResult {
-  const from = q.string("from");
-  q.bool("includeRecentChanges");
-  let after: { m: string; i: number } | undefined;
-  if (from !== undefined) {
-    after = decodeToken(from);
-    if (after === undefined) {
-      const ms = Date.parse(from);
-      if (Number.isNaN(ms)) throw validationProblem({ from: [`The value '${from}' is not valid.`] });
-      after = { m: new Date(ms - 1).toISOString(), i: Number.MAX_SAFE_INTEGER };
-    }
-  }
-  const key = (c: LegacyContactRecord) => [c.modifiedOn, c.id] as const;
-  const ordered = [...state.customerContacts.values()].sort((a, b) => {
-    const [ma, ia] = key(a);
-    const [mb, ib] = key(b);
-    return ma === mb ? ia - ib : ma < mb ? -1 : 1;
-  });
-  const start = after === undefined ? ordered : ordered.filter((c) => isAfter(c, after));
-  const batch = start.slice(0, exportBatchSize);
-  const last = batch.at(-1);
-  const continueFrom = last ? encodeToken({ m: last.modifiedOn, i: last.id }) : (from ?? encodeToken({ m: "", i: 0 }));
-  return {
-    status: 200,
-    body: {
-      hasMore: start.length > batch.length,
-      continueFrom,
-      data: batch.map((c) => exportContactView(c, state.customers.get(c.customerId ?? -1)?.active ?? false)),
-    },
-  };
-}
-
-function isAfter(c: LegacyContactRecord, after: { m: string; i: number }): boolean {
-  return c.modifiedOn > after.m || (c.modifiedOn === after.m && c.id > after.i);
-}
-
-function encodeToken(t: { m: string; i: number }): string {
-  return Buffer.from(JSON.stringify(t)).toString("base64url");
-}
-
-function decodeToken(raw: string): { m: string; i: number } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-    if (typeof parsed === "object" && parsed !== null && "m" in parsed && "i" in parsed) {
-      const { m, i } = parsed as { m: unknown; i: unknown };
-      if (typeof m === "string" && typeof i === "number") return { m, i };
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
 export const customerRoutes: Route[] = [
   route("GET", "crm", "/customers/contacts", "Customers_GetModifiedContactsList", listContactsOfCustomers),
-  route("GET", "crm", "/export/customers/contacts", "ExportContacts_CustomersContacts", exportCustomerContacts),
   route("GET", "crm", "/customers", "Customers_GetList", listCustomers),
   route("POST", "crm", "/customers", "Customers_Create", createCustomer),
   route("GET", "crm", "/customers/{id}", "Customers_Get", getCustomer),

@@ -17,10 +17,10 @@ import { paginate, sortItems, standardSortFields } from "../paging.ts";
 import { ApiProblem, notFound } from "../problem.ts";
 import { type HandlerContext, type HandlerResult, pathId, type Route, requireRecord, route } from "../router.ts";
 import { type LocationRecord, nowIso } from "../state.ts";
-import { checkTagTypes, customFieldsFrom, ErrorCollector, mergeAddress, unique } from "./common.ts";
-import { createLocationRecord } from "./crm-customers.ts";
+import { checkTagTypes, customFieldsFrom, ErrorCollector, mergeAddress, requireOneOf, unique } from "./common.ts";
+import { createLocationRecord } from "./crm-records.ts";
 import { createLocationSchema, newContactSchema, updateLocationSchema } from "./crm-schemas.ts";
-import { contactWithModifiedOnView, createdLocationView, locationView } from "./crm-views.ts";
+import { contactWithModifiedOnView, createdLocationView, locationsContactView, locationView } from "./crm-views.ts";
 
 /**
  * `name` is documented as "Filters by customer's name"; the sandbox matches the location's name or
@@ -73,7 +73,7 @@ function createLocation({ state, body }: HandlerContext): HandlerResult {
   const errors = new ErrorCollector();
   checkTagTypes(state, input.tagTypeIds, "tagTypeIds", errors);
   errors.throwIfAny();
-  const location = createLocationRecord(state, input.customerId, input, nowIso());
+  const location = createLocationRecord(state, input.customerId, input, nowIso(state));
   return {
     status: 200,
     body: createdLocationView(location, input.externalData?.applicationGuid, locationContactsOf(state, location.id)),
@@ -100,7 +100,7 @@ function updateLocation(ctx: HandlerContext): HandlerResult {
   if (input.tagTypeIds !== undefined) location.tagTypeIds = unique(input.tagTypeIds);
   if (input.externalData !== undefined)
     location.externalData = applyExternalDataUpdate(location.externalData, input.externalData);
-  location.modifiedOn = nowIso();
+  location.modifiedOn = nowIso(state);
   return { status: 200, body: locationView(location, input.externalData?.applicationGuid) };
 }
 
@@ -111,7 +111,7 @@ function addLocationTag(ctx: HandlerContext): HandlerResult {
   if (!state.tagTypes.has(tagTypeId)) throw notFound(`Tag type with id ${tagTypeId}`);
   if (!location.tagTypeIds.includes(tagTypeId)) {
     location.tagTypeIds.push(tagTypeId);
-    location.modifiedOn = nowIso();
+    location.modifiedOn = nowIso(state);
   }
   return { status: 200, body: { locationId: location.id, tagTypeIds: [...location.tagTypeIds] } };
 }
@@ -121,7 +121,7 @@ function deleteLocationTag(ctx: HandlerContext): HandlerResult {
   const tagTypeId = pathId(ctx, "tagTypeId");
   if (!location.tagTypeIds.includes(tagTypeId)) throw notFound(`Tag type with id ${tagTypeId} on the location`);
   location.tagTypeIds = location.tagTypeIds.filter((t) => t !== tagTypeId);
-  location.modifiedOn = nowIso();
+  location.modifiedOn = nowIso(ctx.state);
   return { status: 200 };
 }
 
@@ -139,7 +139,23 @@ function createLocationContact(ctx: HandlerContext): HandlerResult {
   return { status: 200, body: contactWithModifiedOnView(contact) };
 }
 
+/**
+ * One of `locationIds`, `modifiedBefore`, `modifiedOnOrAfter`, `createdBefore`, `createdOnOrAfter` is
+ * required (operation summary in the spec).
+ */
+function listContactsOfLocations({ state, query: q }: HandlerContext): HandlerResult {
+  requireOneOf(q, ["locationIds", "modifiedBefore", "modifiedOnOrAfter", "createdBefore", "createdOnOrAfter"]);
+  const locationIds = q.intList("locationIds", 5000);
+  const dated = dateFilter(q);
+  const wanted = locationIds === undefined ? undefined : new Set(locationIds);
+  const contacts = [...state.locationContacts.values()]
+    .filter((c) => (wanted === undefined || (c.locationId !== undefined && wanted.has(c.locationId))) && dated(c))
+    .sort((a, b) => a.id - b.id);
+  return { status: 200, body: paginate(contacts, q, locationsContactView) };
+}
+
 export const locationRoutes: Route[] = [
+  route("GET", "crm", "/locations/contacts", "Locations_GetLocationsContactsList", listContactsOfLocations),
   route("GET", "crm", "/locations", "Locations_GetList", listLocations),
   route("POST", "crm", "/locations", "Locations_Create", createLocation),
   route("GET", "crm", "/locations/{id}", "Locations_Get", getLocation),

@@ -111,6 +111,11 @@ export function contactWithCustomerIdView(c: LegacyContactRecord) {
   return { ...contactWithModifiedOnView(c), customerId: c.customerId ?? 0 };
 }
 
+/** `Crm.V2.LocationsContactResponse` (`/locations/contacts`). */
+export function locationsContactView(c: LegacyContactRecord) {
+  return { ...contactWithModifiedOnView(c), locationId: c.locationId ?? 0 };
+}
+
 /** `Crm.V2.ExportCustomerContactResponse`. */
 export function exportContactView(c: LegacyContactRecord, active: boolean) {
   return { ...contactWithCustomerIdView(c), active };

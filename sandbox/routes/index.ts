@@ -3,12 +3,14 @@ import type { Route } from "../router.ts";
 import { accountingRoutes } from "./accounting.ts";
 import { contactRoutes } from "./crm-contacts.ts";
 import { customerRoutes } from "./crm-customers.ts";
+import { exportRoutes } from "./crm-export.ts";
 import { locationRoutes } from "./crm-locations.ts";
 import { jpmRoutes } from "./jpm.ts";
 import { pricebookRoutes } from "./pricebook.ts";
 import { settingsRoutes } from "./settings.ts";
 
 export const routes: readonly Route[] = [
+  ...exportRoutes,
   ...customerRoutes,
   ...locationRoutes,
   ...contactRoutes,

@@ -215,7 +215,7 @@ function createJob({ state, body }: HandlerContext): HandlerResult {
   });
   errors.throwIfAny();
 
-  const at = nowIso();
+  const at = nowIso(state);
   const id = allocateId(state);
   const job: JobRecord = {
     id,
@@ -309,7 +309,7 @@ function updateJob(ctx: HandlerContext): HandlerResult {
   }
   if (input.externalData !== undefined)
     job.externalData = applyExternalDataUpdate(job.externalData, input.externalData);
-  job.modifiedOn = nowIso();
+  job.modifiedOn = nowIso(state);
   return { status: 200, body: jobView(state, job, input.externalData?.applicationGuid) };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxClient } from "../../sandbox/client.ts";
-import { defaultSeed, seedContacts, seedIds } from "../../sandbox/server.ts";
+import { defaultSeed, seedIds } from "../../sandbox/server.ts";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.ts";
 
 const ourGuid = "3f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
@@ -190,7 +190,7 @@ describe("sandbox CRM", () => {
     });
   });
 
-  describe("customer create and the contacts model", () => {
+  describe("customer create", () => {
     it("creates customer, location and contacts, all findable afterwards", async () => {
       // Prepare
       const body = { ...newCustomerBody("newton.fixture@example.com"), somethingUnknown: true };
@@ -227,56 +227,6 @@ describe("sandbox CRM", () => {
       expect(byPhone.body.data.map((c) => c.id)).toEqual([customer.id]);
     });
 
-    it("finds customers by email through contact methods and relationships (exact, case-insensitive, trimmed)", async () => {
-      // Prepare
-      const created = await client.post<CreatedCustomer>(
-        "crm",
-        "/customers",
-        newCustomerBody("Mixed.Case@Example.com"),
-      );
-      // Act
-      const methods = await client.get<Page<{ contactId: string; value: string }>>("crm", "/contacts/contact-methods", {
-        type: "Email",
-        value: "  mixed.case@example.COM ",
-      });
-      const partial = await client.get<Page<unknown>>("crm", "/contacts/contact-methods", {
-        type: "Email",
-        value: "mixed.case@example",
-      });
-      const contactId = methods.body.data[0]?.contactId ?? "";
-      const relationships = await client.get<Page<{ relatedEntityId: number; typeSlug: string }>>(
-        "crm",
-        `/contacts/${contactId}/relationships`,
-        { typeSlug: "customer" },
-      );
-      // Assess
-      expect(methods.body.data).toHaveLength(1);
-      expect(partial.body.data).toHaveLength(0);
-      expect(relationships.body.data.map((r) => r.relatedEntityId)).toEqual([created.body.id]);
-    });
-
-    it("finds seeded messy emails, the merged duplicate's too", async () => {
-      // Prepare: 2001 stores "  Testy.McTestface@Example.COM ", merged 2003 the lower-case form.
-      // Act
-      const methods = await client.get<Page<{ contactId: string }>>("crm", "/contacts/contact-methods", {
-        value: "testy.mctestface@example.com",
-      });
-      const customerIds: number[] = [];
-      for (const m of methods.body.data) {
-        const rel = await client.get<Page<{ relatedEntityId: number }>>(
-          "crm",
-          `/contacts/${m.contactId}/relationships`,
-          {
-            typeSlug: "customer",
-          },
-        );
-        customerIds.push(...rel.body.data.map((r) => r.relatedEntityId));
-      }
-      // Assess
-      expect(customerIds.sort()).toEqual([seedIds.customers.testy, seedIds.customers.testyMerged]);
-      expect(seedContacts.testyEmail).not.toBe("testy.mctestface@example.com");
-    });
-
     it("answers 400 naming the spec fields of an invalid create body", async () => {
       // Prepare
       const body = {
@@ -292,6 +242,25 @@ describe("sandbox CRM", () => {
       const tagReply = await client.post("crm", "/customers", { ...body, name: "Ok Name", address });
       expect(tagReply.body).toMatchObject({ errors: { "locations[0].tagTypeIds": expect.any(Array) } });
       expect(sandbox.takeViolations().map((v) => v.pointer)).toEqual(["/address"]);
+    });
+    it("answers 400 naming `locations` for a customer without locations (missing, empty or null)", async () => {
+      // Prepare: ServiceTitan requires at least one location (api-notes §0.6).
+      const { locations: _dropped, ...withoutLocations } = newCustomerBody("no.location@example.com");
+      const before = sandbox.state.customers.size;
+      // Act
+      const replies = [
+        await client.post("crm", "/customers", withoutLocations),
+        await client.post("crm", "/customers", { ...withoutLocations, locations: [] }),
+        await client.post("crm", "/customers", { ...withoutLocations, locations: null }),
+      ];
+      // Assess
+      for (const reply of replies) {
+        expect(reply.status).toBe(400);
+        expect(Object.keys((reply.body as { errors: object }).errors)).toEqual(["locations"]);
+      }
+      expect(sandbox.state.customers.size).toBe(before);
+      // Two requests break the documented contract on purpose (`locations` is a required array); [] does not.
+      expect(sandbox.takeViolations().map((v) => v.pointer)).toEqual(["", "/locations"]);
     });
   });
 
@@ -369,7 +338,7 @@ describe("sandbox CRM", () => {
       expect(unfiltered.status).toBe(400);
     });
 
-    it("exports customer contacts with a continuation token", async () => {
+    it("exports customer contacts with a continuation token, recent changes once they are 15 minutes old", async () => {
       // Prepare
       const first = await client.get<{ hasMore: boolean; continueFrom: string; data: { id: number }[] }>(
         "crm",
@@ -379,13 +348,17 @@ describe("sandbox CRM", () => {
         type: "Email",
         value: "quinn.second@example.com",
       });
+      sandbox.clock.advance(16 * 60_000);
       // Act
-      const next = await client.get<{ data: { value: string }[] }>("crm", "/export/customers/contacts", {
+      const next = await client.get<{ data: { id: number; value: string }[] }>("crm", "/export/customers/contacts", {
         from: first.body.continueFrom,
       });
-      // Assess
+      // Assess: the first read stopped before this file's recent writes; the next one delivers them, ours last.
+      const firstIds = new Set(first.body.data.map((c) => c.id));
       expect(first.body.data.length).toBeGreaterThan(0);
-      expect(next.body.data.map((c) => c.value)).toEqual(["quinn.second@example.com"]);
+      expect(next.body.data.length).toBeGreaterThan(1);
+      expect(next.body.data.filter((c) => firstIds.has(c.id))).toEqual([]);
+      expect(next.body.data.at(-1)?.value).toBe("quinn.second@example.com");
     });
   });
 
@@ -418,6 +391,48 @@ describe("sandbox CRM", () => {
       expect(byStreet.body.data.map((l) => l.id)).toEqual([seedIds.locations.testyHome]);
       expect(byStamp.body.data[0]?.externalData).toEqual([{ key: "orderId", value: "ord-1" }]);
       expect(keyWithoutGuid.status).toBe(400);
+    });
+
+    it("lists contacts of customers and of locations only with one of the filters the spec requires", async () => {
+      // Prepare
+      const recent = new Date(sandbox.clock.now() - 60 * 60_000).toISOString();
+      // Act
+      const customersNone = await client.get<{ errors: object }>("crm", "/customers/contacts", {
+        createdOnOrAfter: recent,
+      });
+      const customersModified = await client.get<Page<{ modifiedOn: string }>>("crm", "/customers/contacts", {
+        modifiedOnOrAfter: recent,
+      });
+      const customersBefore = await client.get<Page<{ customerId: number }>>("crm", "/customers/contacts", {
+        modifiedBefore: "2024-03-02T00:00:00Z",
+        pageSize: 100,
+      });
+      const locationsNone = await client.get<{ errors: object }>("crm", "/locations/contacts", { pageSize: 10 });
+      const locationsById = await client.get<Page<{ locationId: number; value: string }>>(
+        "crm",
+        "/locations/contacts",
+        {
+          locationIds: String(seedIds.locations.quinnHome),
+        },
+      );
+      const locationsCreated = await client.get<Page<{ locationId: number }>>("crm", "/locations/contacts", {
+        createdBefore: "2024-03-02T00:00:00Z",
+      });
+      // Assess
+      expect(customersNone.status).toBe(400);
+      expect(Object.keys(customersNone.body.errors)).toEqual(["customerIds"]);
+      expect(customersModified.status).toBe(200);
+      expect(customersModified.body.data.length).toBeGreaterThan(0);
+      expect(customersModified.body.data.every((c) => c.modifiedOn >= recent)).toBe(true);
+      expect(new Set(customersBefore.body.data.map((c) => c.customerId))).toEqual(
+        new Set(Object.values(seedIds.customers)),
+      );
+      expect(locationsNone.status).toBe(400);
+      expect(Object.keys(locationsNone.body.errors)).toEqual(["locationIds"]);
+      expect(locationsById.body.data.map((c) => [c.locationId, c.value])).toEqual([
+        [seedIds.locations.quinnHome, "(555) 010-0104"],
+      ]);
+      expect(locationsCreated.body.data.map((c) => c.locationId)).toEqual([seedIds.locations.quinnHome]);
     });
 
     it("creates a location (409 for an unknown customer), patches, tags and adds contacts", async () => {

@@ -35,7 +35,8 @@ interface Invoice {
   subTotal: string | null;
   total: string | null;
   job: { id: number; number: string | null } | null;
-  items: InvoiceItem[];
+  /** null until a line is added (api-notes §0.3). */
+  items: InvoiceItem[] | null;
 }
 
 function jobBody(orderId: string, overrides: Record<string, unknown> = {}) {
@@ -83,7 +84,7 @@ describe("sandbox jobs and invoices", () => {
   }
 
   describe("jobs", () => {
-    it("creates a job with its appointment and its (empty) invoice", async () => {
+    it("creates a job with its appointment and its invoice: items null, money as strings", async () => {
       // Prepare
       const body = jobBody("ord-100");
       // Act
@@ -101,7 +102,8 @@ describe("sandbox jobs and invoices", () => {
         seedIds.technicians.deliveryTech,
       ]);
       const invoice = await readInvoice(job.invoiceId);
-      expect(invoice).toMatchObject({ subTotal: "0.00", total: "0.00", items: [], job: { id: job.id } });
+      expect(invoice).toMatchObject({ subTotal: "0.00", total: "0.00", job: { id: job.id } });
+      expect(invoice.items).toBeNull();
     });
 
     it("answers 422 when campaignId is missing (as observed live)", async () => {
@@ -222,7 +224,7 @@ describe("sandbox jobs and invoices", () => {
       // Assess
       expect(first.status).toBe(200);
       const invoice = await readInvoice(job.invoiceId);
-      expect(invoice.items.map((i) => [i.skuId, i.skuName, i.type, i.quantity, i.price, i.total, i.order])).toEqual([
+      expect(invoice.items?.map((i) => [i.skuId, i.skuName, i.type, i.quantity, i.price, i.total, i.order])).toEqual([
         [seedIds.materials.filter16x25x1, "FLT-16x25x1", "Material", "3.00", "14.99", "44.97", 1],
         [seedIds.services.filterInstall, "SVC-FILTER-INSTALL", "Service", "1.00", "89.00", "89.00", 2],
       ]);
@@ -232,7 +234,7 @@ describe("sandbox jobs and invoices", () => {
 
     it("ignores a field called price: the line is added at 0.00", async () => {
       // Prepare
-      const before = (await readInvoice(job.invoiceId)).items.length;
+      const before = (await readInvoice(job.invoiceId)).items?.length ?? 0;
       // Act
       await client.patch("accounting", `/invoices/${job.invoiceId}/items`, {
         skuId: seedIds.materials.filter20x25x1,
@@ -243,14 +245,14 @@ describe("sandbox jobs and invoices", () => {
       // Assess
       const invoice = await readInvoice(job.invoiceId);
       expect(invoice.items).toHaveLength(before + 1);
-      expect(invoice.items.at(-1)).toMatchObject({ price: "0.00", total: "0.00" });
+      expect(invoice.items?.at(-1)).toMatchObject({ price: "0.00", total: "0.00" });
       expect(sandbox.takeViolations().map((v) => v.message)).toEqual([expect.stringContaining('"price"')]);
     });
 
     it("answers 500 'Sku (Name:) is not found.' for an append without skuId/skuName, resolves skuName by code", async () => {
       // Prepare
       const path = `/invoices/${job.invoiceId}/items`;
-      const before = (await readInvoice(job.invoiceId)).items.length;
+      const before = (await readInvoice(job.invoiceId)).items?.length ?? 0;
       // Act
       const noSku = await client.patch("accounting", path, { description: "No sku", quantity: 1, unitPrice: 5 });
       const byName = await client.patch("accounting", path, {
@@ -265,12 +267,12 @@ describe("sandbox jobs and invoices", () => {
       expect(byName.status).toBe(200);
       const invoice = await readInvoice(job.invoiceId);
       expect(invoice.items).toHaveLength(before + 1);
-      expect(invoice.items.at(-1)).toMatchObject({ skuId: seedIds.equipment.humidifier, type: "Equipment" });
+      expect(invoice.items?.at(-1)).toMatchObject({ skuId: seedIds.equipment.humidifier, type: "Equipment" });
     });
 
     it("updates an item when id is given and deletes an item", async () => {
       // Prepare
-      const items = (await readInvoice(job.invoiceId)).items;
+      const items = (await readInvoice(job.invoiceId)).items ?? [];
       const target = items[0];
       const victim = items[1];
       if (!target || !victim) throw new Error("expected two items");
@@ -285,8 +287,8 @@ describe("sandbox jobs and invoices", () => {
       // Assess
       expect(deleted.status).toBe(200);
       const after = await readInvoice(job.invoiceId);
-      expect(after.items.find((i) => i.id === target.id)).toMatchObject({ quantity: "2.00", total: "29.98" });
-      expect(after.items.some((i) => i.id === victim.id)).toBe(false);
+      expect(after.items?.find((i) => i.id === target.id)).toMatchObject({ quantity: "2.00", total: "29.98" });
+      expect(after.items?.some((i) => i.id === victim.id)).toBe(false);
     });
 
     it("requires description and quantity, rejects unknown skuId, 404s unknown invoices", async () => {

@@ -33,7 +33,8 @@ import type { ServiceTitanHttp } from "../../lib/servicetitan/types.ts";
 import { seedIds } from "../../sandbox/server.ts";
 import { useTestSandbox } from "../support/sandbox.ts";
 
-const sandbox = useTestSandbox();
+// Contact Management on: e-mail matching still goes through contact-methods; the customer-index work switches this.
+const sandbox = useTestSandbox({ contactManagement: true });
 
 /** Our application GUID for externalData stamps (any GUID the app chooses). */
 const appGuid = "5e7a1c2d-0000-4000-8000-0000000000a1";

@@ -4,7 +4,7 @@
  * `--dry-run` writes nothing to ServiceTitan, and a broken config names its bad key.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -74,7 +74,8 @@ describe("npm start", () => {
 
   it("syncs orders written by someone else as JSON lines, a broken line included", async () => {
     // Prepare
-    const sandbox = await startTestSandbox();
+    // Contact Management on: e-mail matching still goes through contact-methods; the customer-index work switches this.
+    const sandbox = await startTestSandbox({ contactManagement: true });
     const dir = mkdtempSync(join(tmpdir(), "orders-"));
     const file = join(dir, "orders.jsonl");
     const order = (id: string, email: string) =>
@@ -117,11 +118,16 @@ describe("npm start", () => {
 
   it("--dry-run plans every order without writing to ServiceTitan", async () => {
     // Prepare
-    const sandbox = await startTestSandbox();
+    // A dry run searches live only (it builds no index): e-mail is found on a Contact Management tenant.
+    const sandbox = await startTestSandbox({ contactManagement: true });
+    const dir = mkdtempSync(join(tmpdir(), "config-"));
+    const configFile = join(dir, "config.json");
+    const example = JSON.parse(readFileSync(join(repoRoot, "local/examples/config.json"), "utf8"));
+    writeFileSync(configFile, JSON.stringify({ ...example, customerIndex: { contactManagement: true } }));
     const before = effectCounts(sandbox.state);
     try {
       // Act
-      const { code, out } = await start(["--dry-run", "--json"], sandbox);
+      const { code, out } = await start(["--dry-run", "--json", "--config", configFile], sandbox);
 
       // Assess
       expect(code).toBe(0);
