@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // In CI, a missing ../shared fails the run instead of silently skipping the contract checks.
+    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: integration files each start their own fauxqs, dynalite and sandbox on loopback.

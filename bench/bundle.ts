@@ -94,6 +94,7 @@ function lambdaLikeEnvironment(): NodeJS.ProcessEnv {
       tableName: "ledger-bench",
       ordersQueueUrl: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-bench",
       dlqUrl: "https://sqs.us-east-1.amazonaws.com/000000000000/orders-dlq-bench",
+      customerIndex: { tableName: "customer-index-bench", hmacSecretName: "customer-index-hmac-bench" },
     }),
   };
 }

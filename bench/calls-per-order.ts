@@ -23,7 +23,14 @@ import {
   reconcileCalls,
   referenceOperations,
 } from "./exchanges.ts";
-import { benchOrder, knownLine, newCustomerOrder, returningCustomerOrder, returningPoolSeed } from "./orders.ts";
+import {
+  benchOrder,
+  knownLine,
+  newCustomerOrder,
+  newSkuLine,
+  returningCustomerOrder,
+  returningPoolSeed,
+} from "./orders.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
 
@@ -34,8 +41,8 @@ export function exampleConfig(): SyncConfig {
 export interface DynamoRequests {
   reads: number;
   writes: number;
-  /** Of `writes`: identity-lock puts (only when a customer is created). */
-  identityLockWrites: number;
+  /** Of `writes`: creation-lock puts (only when a customer, location or pricebook item is created). */
+  lockWrites: number;
 }
 
 export interface OrderCalls {
@@ -52,6 +59,8 @@ export interface OrderCalls {
   /** externalData look-ups and invoice reads before the first line write (see `exchanges.ts`). */
   reconcileCalls: number;
   dynamo: DynamoRequests;
+  /** SKUs of the order the pricebook doesn't have yet: each costs a look-up and a create. */
+  newSkus: number;
 }
 
 export interface RetryCalls extends OrderCalls {
@@ -85,16 +94,16 @@ interface Harness {
 
 function dynamoOf(container: WorkerDependencies): DynamoRequests {
   return {
-    reads: container.ledger.stats.reads + container.identityLock.stats.reads,
-    writes: container.ledger.stats.writes + container.identityLock.stats.writes,
-    identityLockWrites: container.identityLock.stats.writes,
+    reads: container.ledger.stats.reads + container.creationLock.stats.reads,
+    writes: container.ledger.stats.writes + container.creationLock.stats.writes,
+    lockWrites: container.creationLock.stats.writes,
   };
 }
 
 const minus = (a: DynamoRequests, b: DynamoRequests): DynamoRequests => ({
   reads: a.reads - b.reads,
   writes: a.writes - b.writes,
-  identityLockWrites: a.identityLockWrites - b.identityLockWrites,
+  lockWrites: a.lockWrites - b.lockWrites,
 });
 
 function describeCalls(
@@ -117,6 +126,7 @@ function describeCalls(
     pricebookLookups: sum(pricebookLookupOperations),
     reconcileCalls: reconcileCalls(exchanges),
     dynamo,
+    newSkus: 0,
   };
 }
 
@@ -137,9 +147,15 @@ async function startHarness(): Promise<Harness> {
     runnerConcurrency: 1,
     recordConcurrency: 1,
     batchSize: 1,
-    // Short, so a redelivery after a simulated crash comes back within seconds.
-    visibilityTimeoutSeconds: 2,
+    // Short, so a redelivery after a simulated crash comes back within seconds; long enough that a
+    // container's first order on a busy machine finishes before its message is delivered again.
+    visibilityTimeoutSeconds: 5,
+    // Longer than the visibility on purpose: the worker's invocation budget must not cut a loaded
+    // machine's warm-up order short (a 2 s function would), while crashes still come back quickly.
+    functionTimeoutMs: 10_000,
     retryBackoff: { baseSeconds: 1, maxSeconds: 1 },
+    // A write with no definite answer holds the lease this long; short, so the retry comes at once.
+    timing: { lateWriteMarginMs: 500 },
     telemetry: {
       observer: {
         recordDone(outcome: RecordOutcome) {
@@ -172,9 +188,15 @@ async function runOrder(h: Harness, event: OrderEventInput) {
   };
 }
 
-async function scenario(h: Harness, id: string, label: string, event: OrderEventInput): Promise<OrderCalls> {
+async function scenario(
+  h: Harness,
+  id: string,
+  label: string,
+  event: OrderEventInput,
+  options: { newSkus?: number } = {},
+): Promise<OrderCalls> {
   const run = await runOrder(h, event);
-  return describeCalls(id, label, run.status, run.exchanges, run.dynamo);
+  return { ...describeCalls(id, label, run.status, run.exchanges, run.dynamo), newSkus: options.newSkus ?? 0 };
 }
 
 /** Runs an order whose first attempt is interrupted; reports what the redelivery costs. */
@@ -272,6 +294,34 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
           billingAddress: { street: "42 Sample Street", city: "Shelbyville", state: "IL", zip: "62565" },
           lines: [knownSku],
         }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "e",
+        "returning, by email, at a new service address",
+        returningCustomerOrder("CPO-E", cleanReturning, [knownSku], {
+          serviceAddress: { street: "7 Newplace Court", city: "Springfield", state: "IL", zip: "62704" },
+        }),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "f",
+        "returning, by email, same address, a SKU new to the pricebook",
+        returningCustomerOrder("CPO-F", cleanReturning, [newSkuLine("BENCH-NEW-SKU-F")]),
+        { newSkus: 1 },
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "g",
+        "returning, by email, same address, a one-character SKU new to the pricebook",
+        returningCustomerOrder("CPO-G", cleanReturning, [newSkuLine("G")]),
+        { newSkus: 1 },
       ),
     );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);

@@ -121,9 +121,9 @@ function warmUpOrder() {
   );
 }
 
-async function warmContainer(container: WorkerDependencies, config: SyncConfig): Promise<void> {
+async function warmContainer(container: WorkerDependencies): Promise<void> {
   await container.references.verified();
-  await resolvePricebookItems(container.http, config, warmUpOrder(), container.pricebookCache, "bench:warmup");
+  await resolvePricebookItems(container, warmUpOrder(), "bench:warmup");
 }
 
 /**
@@ -176,7 +176,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       },
     });
     try {
-      await Promise.all(session.containers.map((c) => warmContainer(c, config)));
+      await Promise.all(session.containers.map((c) => warmContainer(c)));
       const warm = await services.sandbox.stats();
 
       const expectedKeys: string[] = [];

@@ -24,6 +24,11 @@ export const knownSkus = [
 
 export type BenchLine = OrderEventInput["lines"][number];
 
+/** A line of a SKU no container and no seed has: its first order looks it up and creates it. */
+export function newSkuLine(sku: string): BenchLine {
+  return { sku, name: `Bench item ${sku}`, quantity: 1, unitPrice: "7.50" };
+}
+
 export function knownLine(index: number, quantity = 1): BenchLine {
   const sku = knownSkus[index % knownSkus.length] ?? knownSkus[0];
   return { sku: sku.sku, name: sku.name, quantity, unitPrice: sku.unitPrice };
@@ -142,13 +147,22 @@ export function returningPoolSeed(size: number): SeedCustomer[] {
   });
 }
 
-/** An order of pool customer `i` (matched by email, same address, nothing to tag). */
-export function returningCustomerOrder(orderId: string, i: number, lines: BenchLine[]): OrderEventInput {
+/**
+ * An order of pool customer `i` (matched by email, nothing to tag), at the bill-to address unless
+ * another `serviceAddress` is given.
+ */
+export function returningCustomerOrder(
+  orderId: string,
+  i: number,
+  lines: BenchLine[],
+  options: { serviceAddress?: OrderEventInput["serviceAddress"] } = {},
+): OrderEventInput {
   const person = poolPerson(i);
   return benchOrder({
     orderId,
     customer: { firstName: person.firstName, lastName: person.lastName, email: person.email, phone: person.phone },
     billingAddress: person.address,
+    ...(options.serviceAddress ? { serviceAddress: options.serviceAddress } : {}),
     lines,
   });
 }

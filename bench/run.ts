@@ -8,6 +8,8 @@
  * 3–4 throughput against the 60 calls/s limit, worker CPU per order (1,000 orders, ~2.5 min)
  * 5   10,000-order backlog: none lost, worker memory (~3 min, rate limit lifted)
  * 6   Lambda bundle size and init time
+ * 7–9 customer index: calls per order with and without Contact Management, backfill of a large
+ *     tenant (~10 min at 60 calls/s and dynalite's write speed), index lag
  *
  * Inputs are deterministic (same orders, same seed every run), so call counts repeat exactly;
  * timings vary a little from run to run.
@@ -19,6 +21,8 @@ import { parseArgs } from "node:util";
 import { measureBacklog } from "./backlog.ts";
 import { measureBundle } from "./bundle.ts";
 import { exampleConfig, measureCallsPerOrder, repoRoot } from "./calls-per-order.ts";
+import { measureBackfill, measureIndexCallsPerOrder, measureIndexLag } from "./customer-index.ts";
+import { type CustomerIndexFigures, renderCustomerIndexFigures } from "./customer-index-report.ts";
 import { type BenchResults, renderOperationMix, renderSummary, summaryRows } from "./report.ts";
 import { measureThroughput } from "./throughput.ts";
 
@@ -30,12 +34,22 @@ const usage = `Usage: npm run bench -- [--quick] [--latency <ms>] [--only <figur
   --quick           smoke run: 100 throughput orders, 1,000 backlog orders, 3 bundle timings
   --latency <ms>    sandbox latency per ServiceTitan call in the throughput run (default 100)
   --only <list>     comma-separated figure groups to run: 1 (calls + DynamoDB per order),
-                    3 (throughput + CPU), 5 (backlog), 6 (bundle); default all
+                    3 (throughput + CPU), 5 (backlog), 6 (bundle), 7 (customer index); default all
 `;
 
 const sizes = {
-  full: { throughputOrders: 1_000, backlogOrders: 10_000, bundleRuns: 9 },
-  quick: { throughputOrders: 100, backlogOrders: 1_000, bundleRuns: 3 },
+  full: {
+    throughputOrders: 1_000,
+    backlogOrders: 10_000,
+    bundleRuns: 9,
+    population: { customers: 100_000, customerContacts: 150_000, locations: 110_000 },
+  },
+  quick: {
+    throughputOrders: 100,
+    backlogOrders: 1_000,
+    bundleRuns: 3,
+    population: { customers: 5_000, customerContacts: 7_500, locations: 5_500 },
+  },
 } as const;
 
 function progress(label: string) {
@@ -69,7 +83,7 @@ async function main(): Promise<number> {
   }
   const latencyMs = Number(values.latency);
   if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error("--latency must be a whole number of ms ≥ 0");
-  const only = new Set((values.only ?? "1,3,5,6").split(",").map((s) => s.trim()));
+  const only = new Set((values.only ?? "1,3,5,6,7").split(",").map((s) => s.trim()));
   const size = values.quick ? sizes.quick : sizes.full;
   const config = exampleConfig();
   const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -98,6 +112,26 @@ async function main(): Promise<number> {
     results.bundle = await measureBundle({ runs: size.bundleRuns });
   }
 
+  const indexFigures: CustomerIndexFigures = {};
+  if (only.has("7")) {
+    say("7: customer index, calls per order without and with Contact Management…");
+    indexFigures.callsWithoutContactManagement = await measureIndexCallsPerOrder(false);
+    indexFigures.callsWithContactManagement = await measureIndexCallsPerOrder(true);
+    say(`8: backfill of ${size.population.customers} customers at 1,000 rows a page…`);
+    let lastTenThousand = -1;
+    indexFigures.backfill = await measureBackfill({
+      population: size.population,
+      pageSize: 1_000,
+      onProgress: (rows) => {
+        if (Math.floor(rows / 10_000) === lastTenThousand) return;
+        lastTenThousand = Math.floor(rows / 10_000);
+        say(`backfill: ${rows} feed rows`);
+      },
+    });
+    say("9: index lag…");
+    indexFigures.lag = await measureIndexLag();
+  }
+
   const rows = summaryRows(results);
   const color = process.stdout.isTTY === true;
   if (results.callsPerOrder) {
@@ -106,6 +140,7 @@ async function main(): Promise<number> {
     );
   }
   process.stdout.write(`\n${renderSummary(rows, color)}\n`);
+  if (only.has("7")) process.stdout.write(`\nCustomer index\n${renderCustomerIndexFigures(indexFigures)}`);
   if (values.quick) {
     process.stdout.write(
       "Quick run: throughput, CPU and memory are indicative only (start-up, JIT warm-up and the last batches weigh heavily on 100 orders).\n",
@@ -125,7 +160,7 @@ async function main(): Promise<number> {
     cpuModel: cpus()[0]?.model,
     totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
   };
-  writeFileSync(file, `${JSON.stringify({ meta, rows, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ meta, rows, results, customerIndex: indexFigures }, null, 2)}\n`);
   say(`Results written to ${file}`);
   const over = rows.filter((row) => row.verdict === "over").length;
   if (over > 0) say(`${over} figure(s) over target (see the table).`);

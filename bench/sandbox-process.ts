@@ -22,6 +22,10 @@ export interface SandboxProcessOptions {
   rateLimitPerSecond: number;
   /** Returning customers seeded on top of the default seed (`returningPoolSeed`). */
   poolSize: number;
+  /** A generated population on top (the customer-index backfill figure); default none. */
+  population?: { customers: number; customerContacts: number; locations: number };
+  /** Rows per export-feed page; default the sandbox's. */
+  exportPageSize?: number;
 }
 
 export interface SandboxStats {
@@ -52,6 +56,8 @@ async function main(): Promise<void> {
     seed,
     latencyMs: options.latencyMs,
     rateLimitPerSecond: options.rateLimitPerSecond,
+    ...(options.population ? { population: options.population } : {}),
+    ...(options.exportPageSize ? { exportFeeds: { pageSize: options.exportPageSize } } : {}),
     onExchange: tally,
   });
   log = sandbox.log;

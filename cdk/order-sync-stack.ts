@@ -1,7 +1,8 @@
 /**
- * Everything one environment runs in AWS: the orders queue and DLQ, the step ledger, the
- * order-sync and DLQ-replay functions, alarms and a dashboard. ServiceTitan credentials live in a
- * Secrets Manager secret the operator creates; the stack only references it by name.
+ * Everything one environment runs in AWS: the orders queue and DLQ, the step ledger, the customer
+ * index and its scheduled refresh, the order-sync and DLQ-replay functions, alarms and a dashboard.
+ * ServiceTitan credentials live in a Secrets Manager secret the operator creates; the stack only
+ * references it by name. The index's HMAC key is a secret the stack generates.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -9,13 +10,21 @@ import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { AlarmTopic } from "./constructs/alarm-topic.ts";
+import { CustomerIndex } from "./constructs/customer-index.ts";
 import { HandlerFunction } from "./constructs/handler-function.ts";
+import { IndexRefreshSchedule } from "./constructs/index-refresh-schedule.ts";
 import { LedgerTable } from "./constructs/ledger-table.ts";
 import { OrderQueues } from "./constructs/order-queues.ts";
 import { SyncAlarms } from "./constructs/sync-alarms.ts";
 import { SyncDashboard } from "./constructs/sync-dashboard.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
-import { dlqReplayEnvironment, orderSyncEnvironment, serviceName } from "./worker-environment.ts";
+import {
+  assertBatchFitsTimeout,
+  dlqReplayEnvironment,
+  indexRefreshEnvironment,
+  orderSyncEnvironment,
+  serviceName,
+} from "./worker-environment.ts";
 
 /**
  * Above ServiceTitan's 100 s request timeout, so a single slow call fails inside the handler
@@ -24,6 +33,11 @@ import { dlqReplayEnvironment, orderSyncEnvironment, serviceName } from "./worke
 export const orderSyncTimeout: Duration = Duration.seconds(150);
 /** Replay is receive → send → delete in pages; an operator re-invokes it for big DLQs. */
 export const dlqReplayTimeout: Duration = Duration.seconds(300);
+/**
+ * A refresh reads every export feed to its end; a first backfill that needs longer stops before the
+ * timeout with its feed positions saved, and the next scheduled run carries on from them.
+ */
+export const indexRefreshTimeout: Duration = Duration.seconds(600);
 
 /**
  * The ledger calls the Lambda makes: single-item reads and conditional writes only (no
@@ -49,7 +63,9 @@ export interface OrderSyncStackProps extends StackProps {
 export class OrderSyncStack extends Stack {
   readonly queues: OrderQueues;
   readonly ledger: LedgerTable;
+  readonly customerIndex: CustomerIndex;
   readonly orderSync: NodejsFunction;
+  readonly indexRefresh: NodejsFunction;
   readonly dlqReplay: NodejsFunction;
   readonly alarmTopic: AlarmTopic;
   readonly alarms: SyncAlarms;
@@ -59,6 +75,7 @@ export class OrderSyncStack extends Stack {
     super(scope, id, props);
     const env = props.environment;
     const { deploy } = env;
+    assertBatchFitsTimeout(env, orderSyncTimeout.toSeconds());
     const maxBatchingWindow = Duration.seconds(deploy.maxBatchingWindowSeconds);
 
     this.queues = new OrderQueues(this, "Queues", {
@@ -70,6 +87,11 @@ export class OrderSyncStack extends Stack {
     const { orders, dlq } = this.queues;
     this.ledger = new LedgerTable(this, "Ledger", { production: deploy.production });
     const table = this.ledger.table;
+    this.customerIndex = new CustomerIndex(this, "CustomerIndex", { production: deploy.production });
+    const index = {
+      tableName: this.customerIndex.table.tableName,
+      hmacSecretName: this.customerIndex.hmacKey.secretName,
+    };
 
     // --- order-sync -------------------------------------------------------------------------
     const orderSync = new HandlerFunction(this, "OrderSync", {
@@ -82,6 +104,7 @@ export class OrderSyncStack extends Stack {
         tableName: table.tableName,
         ordersQueueUrl: orders.queueUrl,
         dlqUrl: dlq.queueUrl,
+        customerIndex: index,
       }),
       deploy,
     });
@@ -102,6 +125,27 @@ export class OrderSyncStack extends Stack {
     // By name: the operator creates and rotates the value; CloudFormation never sees it.
     const secret = Secret.fromSecretNameV2(this, "ServiceTitanCredentials", deploy.secretName);
     secret.grantRead(this.orderSync);
+    // The worker writes what it creates into the index and catches it up before matching.
+    this.customerIndex.grantUse(this.orderSync);
+
+    // --- customer-index refresh -------------------------------------------------------------
+    const indexRefresh = new HandlerFunction(this, "IndexRefresh", {
+      entry: "functions/customer-index-refresh.ts",
+      description: `Reads ServiceTitan's export feeds into the customer index (${env.envName})`,
+      timeout: indexRefreshTimeout,
+      // Feed pages of 1,000 rows are processed one at a time; the backfill bench stays far below this.
+      memorySize: 512,
+      environment: indexRefreshEnvironment(env, { customerIndex: index }),
+      deploy,
+    });
+    this.indexRefresh = indexRefresh.function;
+    this.customerIndex.grantUse(this.indexRefresh);
+    secret.grantRead(this.indexRefresh);
+    new IndexRefreshSchedule(this, "IndexRefreshSchedule", {
+      envName: env.envName,
+      target: this.indexRefresh,
+      interval: Duration.minutes(env.sync.customerIndex.refreshIntervalMinutes),
+    });
 
     // --- dlq-replay -------------------------------------------------------------------------
     const dlqReplay = new HandlerFunction(this, "DlqReplay", {
@@ -130,6 +174,8 @@ export class OrderSyncStack extends Stack {
       dlq,
       orderSyncFunction: this.orderSync,
       dlqReplayFunction: this.dlqReplay,
+      indexRefreshFunction: this.indexRefresh,
+      indexRefreshInterval: Duration.minutes(env.sync.customerIndex.refreshIntervalMinutes),
       topic: topic.topic,
     });
     this.dashboard = new SyncDashboard(this, "Dashboard", {
@@ -138,6 +184,8 @@ export class OrderSyncStack extends Stack {
       ordersQueue: orders,
       dlq,
       orderSyncFunction: this.orderSync,
+      indexRefreshFunction: this.indexRefresh,
+      indexRefreshInterval: Duration.minutes(env.sync.customerIndex.refreshIntervalMinutes),
       alarms: this.alarms.alarms,
     });
 
@@ -145,6 +193,9 @@ export class OrderSyncStack extends Stack {
     new CfnOutput(this, "OrdersQueueArn", { value: orders.queueArn });
     new CfnOutput(this, "DlqUrl", { value: dlq.queueUrl });
     new CfnOutput(this, "LedgerTableName", { value: table.tableName });
+    new CfnOutput(this, "CustomerIndexTableName", { value: index.tableName });
+    new CfnOutput(this, "CustomerIndexHmacSecretName", { value: index.hmacSecretName });
+    new CfnOutput(this, "IndexRefreshFunctionName", { value: this.indexRefresh.functionName });
     new CfnOutput(this, "OrderSyncFunctionName", { value: this.orderSync.functionName });
     new CfnOutput(this, "DlqReplayFunctionName", { value: this.dlqReplay.functionName });
     new CfnOutput(this, "AlarmTopicArn", { value: topic.topic.topicArn });

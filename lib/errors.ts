@@ -26,6 +26,7 @@ export const ReasonCode = {
   ServiceTitanTimeout: "ST_TIMEOUT",
   Network: "NETWORK",
   LeaseHeld: "LEASE_HELD",
+  OutOfTime: "OUT_OF_TIME",
   LedgerUnavailable: "LEDGER_UNAVAILABLE",
   Unexpected: "UNEXPECTED",
 } as const;
@@ -78,7 +79,10 @@ export abstract class TransientError extends SyncError {
   readonly kind = ErrorKind.Transient;
 }
 
-/** The message body is not a valid order event (bad JSON, wrong version, contract violation). */
+/**
+ * A message breaks its contract: an order event (bad JSON, wrong version, contract violation) or a
+ * `dlq-replay` request. `fieldPaths` names the fields at fault, never their values.
+ */
 export class InvalidMessageError extends PermanentError {
   readonly fieldPaths: readonly string[];
   constructor(
@@ -168,8 +172,11 @@ export class ServiceTitanUnavailableError extends TransientError {
 
 /** Another live invocation holds this order (or this customer identity); try again later. */
 export class LeaseHeldError extends TransientError {
-  constructor(message: string, options: SyncErrorOptions = {}) {
+  /** When the holder's lease ends, if known: the redelivery waits at least this long. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: SyncErrorOptions & { retryAfterMs?: number } = {}) {
     super(ReasonCode.LeaseHeld, message, options);
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -182,6 +189,31 @@ export class LeaseLostError extends TransientError {
   constructor(message: string, options: SyncErrorOptions = {}) {
     super(ReasonCode.LeaseHeld, message, options);
   }
+}
+
+/**
+ * The invocation's time (or this attempt's lease) is nearly up: the attempt stops instead of
+ * starting a record or a ServiceTitan write that could outlive it, and the next delivery resumes.
+ */
+export class OutOfTimeError extends TransientError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.OutOfTime, message, options);
+  }
+}
+
+/**
+ * This delivery does not run the order: an earlier attempt failed for good (same content, no newer
+ * replay), or its last receive found the order still held by an attempt that recorded why it
+ * failed. The reason is that earlier failure's, so the dead letter names the real cause.
+ */
+export class EarlierFailureError extends PermanentError {
+  constructor(reason: string, message: string, options: SyncErrorOptions = {}) {
+    super(asReasonCode(reason), message, options);
+  }
+}
+
+function asReasonCode(reason: string): ReasonCode {
+  return (Object.values(ReasonCode) as string[]).includes(reason) ? (reason as ReasonCode) : ReasonCode.Unexpected;
 }
 
 /** DynamoDB failed or throttled. */

@@ -17,6 +17,9 @@ import {
   replayDeadLetters,
 } from "../lib/dlq/replay.ts";
 import { ReasonCode } from "../lib/errors.ts";
+import { readCliEnvironment } from "./cli-environment.ts";
+import { drainAgain, type LocalRunArgs, withLocalRun } from "./local-run.ts";
+import { renderSummaryTable } from "./summary.ts";
 
 export const replayUsage = `Usage: npm run replay -- [options]
 
@@ -32,15 +35,20 @@ Options:
   --limit <n>           move at most n messages
   --dry-run             list what would move; move nothing
   --json                print the result as JSON (for scripts)
+  --local               first do what \`npm start\` does (its table goes to stderr), then replay that
+                        run's DLQ and let the worker process the replayed orders: try it without AWS
+  --orders <file>       with --local: the orders to run first (default: npm start's examples)
+  --config <file>       with --local: the mapping config
   -h, --help            this text
 
-Environment: DLQ_URL, ORDERS_QUEUE_URL, AWS_REGION, optional SQS_ENDPOINT (local fauxqs).
+Environment (not with --local): DLQ_URL, ORDERS_QUEUE_URL, AWS_REGION, optional SQS_ENDPOINT (local fauxqs).
 `;
 
 /** The streams the CLI writes to; `isTTY` decides whether the progress bar is drawn. */
 export interface CliStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 export interface ReplayCliDeps {
@@ -76,20 +84,44 @@ export async function runReplayCli(argv: readonly string[], deps: ReplayCliDeps 
     return 0;
   }
 
-  const env = environmentSchema.safeParse(deps.env ?? process.env);
-  if (!env.success) {
-    const names = [...new Set(env.error.issues.map((issue) => issue.path.join(".")))].join(", ");
-    stderr.write(`Missing or invalid environment: ${names}\n\n${replayUsage}`);
-    return 2;
+  if (options.local) {
+    const { local } = options;
+    return withLocalRun({ ...local, env: deps.env ?? process.env }, { stdout, stderr }, async (session) => {
+      const queues = { sqs: session.aws.sqs, dlqUrl: session.aws.dlqUrl, queueUrl: session.aws.queueUrl };
+      const replay = await replayOnce(options, queues, { stdout, stderr, waitTimeSeconds: 0, printJson: false });
+      if (replay.result === undefined) return replay.code;
+      // What the worker made of the replayed orders: the point of trying a replay locally.
+      const after = options.dryRun ? [] : await drainAgain(session);
+      if (options.json) stdout.write(`${JSON.stringify({ ...replay.result, afterReplay: after }, null, 2)}\n`);
+      else if (!options.dryRun) stdout.write(`After the replay:\n${renderSummaryTable(after, stdout.columns)}\n`);
+      return replay.code;
+    });
   }
-  const ownsClient = deps.sqs === undefined;
+  const env = readCliEnvironment(environmentSchema, deps.env ?? process.env, stderr, replayUsage);
+  if (env === undefined) return 2;
   const sqs =
     deps.sqs ??
     new SQSClient({
-      ...(env.data.AWS_REGION === undefined ? {} : { region: env.data.AWS_REGION }),
-      ...(env.data.SQS_ENDPOINT === undefined ? {} : { endpoint: env.data.SQS_ENDPOINT }),
+      ...(env.AWS_REGION === undefined ? {} : { region: env.AWS_REGION }),
+      ...(env.SQS_ENDPOINT === undefined ? {} : { endpoint: env.SQS_ENDPOINT }),
     });
+  try {
+    const queues = { sqs, dlqUrl: env.DLQ_URL, queueUrl: env.ORDERS_QUEUE_URL };
+    return (
+      await replayOnce(options, queues, { stdout, stderr, waitTimeSeconds: deps.waitTimeSeconds, printJson: true })
+    ).code;
+  } finally {
+    if (deps.sqs === undefined) sqs.destroy();
+  }
+}
 
+/** One replay with a progress bar on a terminal; prints the result (JSON only when `printJson`). */
+async function replayOnce(
+  options: ReplayCliOptions,
+  queues: { sqs: SQSClient; dlqUrl: string; queueUrl: string },
+  io: { stdout: CliStream; stderr: CliStream; waitTimeSeconds: number | undefined; printJson: boolean },
+): Promise<{ code: number; result?: ReplayResult }> {
+  const { stdout, stderr } = io;
   const bar =
     stderr.isTTY === true && !options.json
       ? new cliProgress.SingleBar(
@@ -103,16 +135,14 @@ export async function runReplayCli(argv: readonly string[], deps: ReplayCliDeps 
         )
       : undefined;
   try {
-    const total = bar === undefined ? undefined : await approximateDeadLetterCount(sqs, env.data.DLQ_URL);
+    const total = bar === undefined ? undefined : await approximateDeadLetterCount(queues.sqs, queues.dlqUrl);
     const verb = options.dryRun ? "would move" : "moved";
     bar?.start(Math.max(total ?? 0, 1), 0, { moved: 0, skipped: 0, verb });
     const result = await replayDeadLetters({
-      sqs,
-      dlqUrl: env.data.DLQ_URL,
-      queueUrl: env.data.ORDERS_QUEUE_URL,
+      ...queues,
       filter: options.filter,
       dryRun: options.dryRun,
-      ...(deps.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: deps.waitTimeSeconds }),
+      ...(io.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: io.waitTimeSeconds }),
       onProgress: (progress) => {
         if (bar === undefined) return;
         if (progress.scanned > bar.getTotal()) bar.setTotal(progress.scanned);
@@ -120,18 +150,15 @@ export async function runReplayCli(argv: readonly string[], deps: ReplayCliDeps 
       },
     });
     bar?.stop();
-    stdout.write(
-      options.json ? `${JSON.stringify(result, null, 2)}\n` : renderReplayResult(result, stdout.isTTY === true),
-    );
-    return result.failed.length > 0 ? 1 : 0;
+    if (!options.json) stdout.write(renderReplayResult(result, stdout.isTTY === true));
+    else if (io.printJson) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return { code: result.failed.length > 0 ? 1 : 0, result };
   } catch (error) {
     bar?.stop();
     const name = error instanceof Error ? error.name : "Error";
     const message = error instanceof Error ? error.message : String(error);
     stderr.write(`Replay failed: ${name}: ${message}\n`);
-    return 1;
-  } finally {
-    if (ownsClient) sqs.destroy();
+    return { code: 1 };
   }
 }
 
@@ -140,6 +167,8 @@ export interface ReplayCliOptions {
   dryRun: boolean;
   json: boolean;
   help: boolean;
+  /** `--local`: run the orders locally first (as `npm start`), then replay that run's DLQ. */
+  local?: LocalRunArgs;
 }
 
 export function parseReplayArgs(argv: readonly string[]): ReplayCliOptions {
@@ -156,9 +185,15 @@ export function parseReplayArgs(argv: readonly string[]): ReplayCliOptions {
       limit: { type: "string" },
       "dry-run": { type: "boolean" },
       json: { type: "boolean" },
+      local: { type: "boolean" },
+      orders: { type: "string" },
+      config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
+  if (!values.local && (values.orders !== undefined || values.config !== undefined)) {
+    throw new Error("--orders and --config go with --local");
+  }
   const filter: ReplayFilter = {};
   if (values.order !== undefined) filter.orderId = values.order;
   if (values.store !== undefined) filter.store = values.store;
@@ -175,7 +210,13 @@ export function parseReplayArgs(argv: readonly string[]): ReplayCliOptions {
     if (!Number.isInteger(limit) || limit <= 0) throw new Error("--limit must be a positive integer");
     filter.limit = limit;
   }
-  return { filter, dryRun: values["dry-run"] ?? false, json: values.json ?? false, help: values.help ?? false };
+  return {
+    filter,
+    dryRun: values["dry-run"] ?? false,
+    json: values.json ?? false,
+    help: values.help ?? false,
+    ...(values.local ? { local: { orders: values.orders, config: values.config } } : {}),
+  };
 }
 
 const reasonCodes: ReadonlySet<string> = new Set(Object.values(ReasonCode));

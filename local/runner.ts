@@ -58,9 +58,15 @@ export interface EventSourceRunnerOptions {
   /**
    * Default 60,000. `context.getRemainingTimeInMillis()` counts down from this, and an invocation still
    * running when it reaches 0 counts as failed (Lambda ends it with "Task timed out"), so its whole
-   * batch returns. Node cannot kill the promise: the handler keeps running in the background.
+   * batch returns. Node cannot kill the promise: `onTimeout` is where the caller freezes the handler.
    */
   functionTimeoutMs?: number;
+  /**
+   * Called when an invocation reaches `functionTimeoutMs`, before its batch is settled. Lambda freezes
+   * the execution environment there and starts a fresh one for the next invocation; the caller cuts
+   * the timed-out handler's connections here (see `frozen-container.ts`) so it can't write on.
+   */
+  onTimeout?: () => void;
   /** Long-poll seconds per empty receive (0–20), default 1; also bounds how long `stop()` waits for a poll. */
   waitTimeSeconds?: number;
   /** Default true: stop once the queue holds no visible, in-flight or delayed message and no batch runs. */
@@ -204,6 +210,7 @@ export function startEventSourceRunner(options: EventSourceRunnerOptions): Event
     const outcome = await invokeWithTimeout(options.handler, event, context, settings.functionTimeoutMs);
     if (outcome.kind === "threw") options.onHandlerError?.(outcome.error);
     if (outcome.kind === "timedOut") {
+      options.onTimeout?.();
       options.onHandlerError?.(new Error(`Task timed out after ${settings.functionTimeoutMs} ms`));
     }
 

@@ -15,9 +15,14 @@ import { createServiceTitanClient, type ServiceTitanCallInfo } from "../lib/serv
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import type { ServiceTitanHttp } from "../lib/servicetitan/types.ts";
 import { createWorkerDependencies } from "../lib/worker/dependencies.ts";
+import type { InvocationTiming } from "../lib/worker/invocation-budget.ts";
 import type { RecordOutcome, WorkerDependencies, WorkerObserver } from "../lib/worker/process-batch.ts";
 import { type LocalAws, startLocalAws } from "./aws.ts";
+import { freezableWires } from "./frozen-container.ts";
 import { type RunnerStats, startEventSourceRunner } from "./runner.ts";
+import { sqsBatchLimit } from "./runner-queue.ts";
+import { sqsAdmission, sqsMaxMessageBytes } from "./sqs-admission.ts";
+import { encodeLocalBody } from "./sqs-body-codec.ts";
 
 export interface LocalSessionOptions {
   config: SyncConfig;
@@ -37,8 +42,12 @@ export interface LocalSessionOptions {
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
   /** ServiceTitan request timeout per call (default: the client's). */
   serviceTitanTimeoutMs?: number;
+  /** The worker's invocation margins (late-write margin etc.; defaults in `invocation-budget.ts`). */
+  timing?: InvocationTiming;
   /** Reuse a running local AWS (e.g. a second deployment against the same queues); it is not stopped. */
   aws?: LocalAws;
+  /** Keep the DynamoDB tables in this folder across runs (see `local/state-folder.ts`); default in memory. */
+  dynamoPath?: string;
   /** Logs and metrics, as the Lambda reports them (e.g. a redacting logger writing to a sink). */
   telemetry?: { observer: WorkerObserver; onServiceTitanCall?: (call: ServiceTitanCallInfo) => void };
   /**
@@ -48,16 +57,36 @@ export interface LocalSessionOptions {
   customerIndexHmacKey?: string;
 }
 
+/** What became of one body given to `offer`. */
+export type Delivery = { readonly messageId: string } | { readonly refused: string };
+
 export interface LocalSession {
   aws: LocalAws;
-  /** One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as in AWS). */
+  /**
+   * One worker container's dependencies per runner lane (their ServiceTitan clients share nothing, as
+   * in AWS); a lane whose invocation timed out is frozen and gets a new container here.
+   */
   containers: WorkerDependencies[];
   /** Latest outcome per SQS message id, across redeliveries. */
   outcomes: Map<string, RecordOutcome>;
   /** Every outcome in the order they happened. */
   history: RecordOutcome[];
+  /**
+   * Sends each body as one message and says, per body, what became of it: its message id, or why SQS
+   * would refuse it (see sqs-admission.ts). One refused body never stops the others.
+   */
+  offer(bodies: readonly string[]): Promise<Delivery[]>;
+  /** `offer` for callers whose bodies are all valid: the message ids, or an error naming a refused body. */
   send(bodies: readonly string[]): Promise<string[]>;
-  runUntilDrained(options?: { deadlineMs?: number; onProgress?: (done: number) => void }): Promise<RunnerStats>;
+  /**
+   * `deadlineMs` stops after that long whatever happens; `stallMs` stops only when no invocation
+   * finished for that long (a loaded machine is slow, not stuck).
+   */
+  runUntilDrained(options?: {
+    deadlineMs?: number;
+    stallMs?: number;
+    onProgress?: (done: number) => void;
+  }): Promise<RunnerStats>;
   /**
    * Test hook: the next invocation does its work, then "dies" before SQS deletes its messages (its
    * records are reported as failed), as a Lambda killed right after its last ledger write would.
@@ -83,6 +112,7 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     (await startLocalAws({
       maxReceiveCount: options.maxReceiveCount ?? 5,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+      ...(options.dynamoPath === undefined ? {} : { dynamoPath: options.dynamoPath }),
     }));
   const outcomes = new Map<string, RecordOutcome>();
   const history: RecordOutcome[] = [];
@@ -105,30 +135,42 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / 2)),
   });
   const clients: ServiceTitanHttp[] = [];
-  const containers = Array.from({ length: lanes }, () => {
+  /** A fresh container: its own ServiceTitan client and AWS clients, all cut when it is frozen. */
+  const newContainer = () => {
+    const wires = freezableWires(aws);
     const http = createServiceTitanClient({
       settings: options.serviceTitan,
       // The tenant's budget is shared by every container.
       maxCallsPerSecond: Math.max(1, Math.floor((options.maxCallsPerSecond ?? 50) / lanes)),
+      fetch: wires.fetch,
       ...(options.serviceTitanTimeoutMs ? { timeoutMs: options.serviceTitanTimeoutMs } : {}),
       ...(options.telemetry?.onServiceTitanCall ? { onCall: options.telemetry.onServiceTitanCall } : {}),
     });
     clients.push(http);
-    return createWorkerDependencies({
+    const deps = createWorkerDependencies({
       config: options.config,
       serviceTitan: http,
-      dynamo: aws.dynamo,
-      sqs: aws.sqs,
+      dynamo: wires.dynamo,
+      sqs: wires.sqs,
       tableName: aws.tableName,
       queueUrl: aws.queueUrl,
       dlqUrl: aws.dlqUrl,
       maxReceiveCount: aws.maxReceiveCount,
       ...(options.recordConcurrency ? { recordConcurrency: options.recordConcurrency } : {}),
       ...(options.retryBackoff ? { retryBackoff: options.retryBackoff } : {}),
-      observer,
       customerIndex: indexFor(),
+      ...(options.timing ? { timing: options.timing } : {}),
+      // A frozen container reports nothing more: its late outcomes never happened.
+      observer: {
+        recordDone: (outcome) => wires.signal.aborted || observer.recordDone(outcome),
+        recordFailure: (error) => wires.signal.aborted || observer.recordFailure?.(error),
+        flush: () => wires.signal.aborted || observer.flush?.(),
+      },
     });
-  });
+    return { deps, freeze: wires.freeze };
+  };
+  const lanesState = Array.from({ length: lanes }, newContainer);
+  const containers = lanesState.map((lane) => lane.deps);
 
   let crashNext = false;
   return {
@@ -139,26 +181,28 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
     },
     outcomes,
     history,
+    offer: (bodies) => offerBodies(aws, bodies),
     async send(bodies) {
-      const ids: string[] = [];
-      for (let start = 0; start < bodies.length; start += 10) {
-        const chunk = bodies.slice(start, start + 10);
-        const result = await aws.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: aws.queueUrl,
-            Entries: chunk.map((body, i) => ({ Id: String(start + i), MessageBody: body })),
-          }),
-        );
-        const byId = new Map((result.Successful ?? []).map((entry) => [entry.Id, entry.MessageId]));
-        if ((result.Failed ?? []).length > 0) throw new Error(`fauxqs refused ${result.Failed?.length} messages`);
-        ids.push(...chunk.map((_, i) => byId.get(String(start + i)) ?? ""));
-      }
-      return ids;
+      const deliveries = await offerBodies(aws, bodies);
+      return deliveries.map((delivery, index) => {
+        if ("refused" in delivery) throw new Error(`Message ${index + 1} was not sent: ${delivery.refused}`);
+        return delivery.messageId;
+      });
     },
     async runUntilDrained(run = {}) {
+      let stallTimer: NodeJS.Timeout | undefined;
+      const watchStall = () => {
+        if (run.stallMs === undefined) return;
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => {
+          for (const runner of runners) void runner.stop();
+        }, run.stallMs);
+      };
       // Each lane is one "container": its own handler over its own dependencies.
-      const runners = containers.map((deps) => {
-        const realHandler = createOrderSyncHandler(async () => deps) as (
+      const runners = lanesState.map((_, lane) => {
+        // Lambda starts a new execution environment after a timeout: so does the lane.
+        const current = () => lanesState[lane] as ReturnType<typeof newContainer>;
+        const realHandler = createOrderSyncHandler(async () => current().deps) as (
           event: SQSEvent,
           context: Context,
         ) => Promise<SQSBatchResponse>;
@@ -178,10 +222,19 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
           functionTimeoutMs: options.functionTimeoutMs ?? aws.visibilityTimeoutSeconds * 1000,
           waitTimeSeconds: 1,
           ...(run.deadlineMs ? { deadlineMs: run.deadlineMs } : {}),
-          onBatch: () => run.onProgress?.(countFinished(outcomes)),
+          onBatch: () => {
+            watchStall();
+            run.onProgress?.(countFinished(outcomes));
+          },
+          onTimeout: () => {
+            current().freeze();
+            lanesState[lane] = newContainer();
+            containers[lane] = current().deps;
+          },
         });
       });
-      const stats = await Promise.all(runners.map((r) => r.done));
+      watchStall();
+      const stats = await Promise.all(runners.map((r) => r.done)).finally(() => clearTimeout(stallTimer));
       const [first, ...rest] = stats as [RunnerStats, ...RunnerStats[]];
       const total = { ...first };
       for (const s of rest) {
@@ -205,6 +258,48 @@ export async function startLocalSession(options: LocalSessionOptions): Promise<L
       if (ownsAws) await aws.stop();
     },
   };
+}
+
+/**
+ * Batches of at most 10 entries and at most 1 MiB in all (SendMessageBatch's limits), so one large
+ * body travels alone instead of sinking its neighbours' batch. Bodies SQS would refuse are not sent.
+ */
+async function offerBodies(aws: LocalAws, bodies: readonly string[]): Promise<Delivery[]> {
+  const deliveries: Delivery[] = bodies.map((body) => {
+    const admission = sqsAdmission(body);
+    return admission.accepted ? { messageId: "" } : { refused: admission.why };
+  });
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let batchBytes = 0;
+  for (const [index, body] of bodies.entries()) {
+    if ("refused" in (deliveries[index] ?? {})) continue;
+    const bytes = Buffer.byteLength(encodeLocalBody(body), "utf8");
+    if (batch.length === sqsBatchLimit || (batch.length > 0 && batchBytes + bytes > sqsMaxMessageBytes)) {
+      batches.push(batch);
+      batch = [];
+      batchBytes = 0;
+    }
+    batch.push(index);
+    batchBytes += bytes;
+  }
+  if (batch.length > 0) batches.push(batch);
+
+  for (const indexes of batches) {
+    const result = await aws.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: aws.queueUrl,
+        Entries: indexes.map((index) => ({ Id: String(index), MessageBody: bodies[index] })),
+      }),
+    );
+    for (const entry of result.Successful ?? []) deliveries[Number(entry.Id)] = { messageId: entry.MessageId ?? "" };
+    for (const entry of result.Failed ?? []) {
+      deliveries[Number(entry.Id)] = {
+        refused: `the local queue refused it: ${entry.Code ?? "error"}: ${entry.Message ?? ""}`,
+      };
+    }
+  }
+  return deliveries;
 }
 
 function countFinished(outcomes: ReadonlyMap<string, RecordOutcome>): number {

@@ -3,23 +3,36 @@
  * unless ServiceTitan credentials are set — the ServiceTitan sandbox; sends the orders; runs the real
  * handler through the local event-source runner until the queue is drained; prints a summary.
  *
- *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--contact-management <on|off>]
+ *   npm start -- [--orders <file>] [--config <file>] [--json] [--dry-run] [--verbose] [--state <dir>]
+ *                  [--fresh-state] [--contact-management <on|off>]
+ *
+ * Against a real tenant the DynamoDB tables persist in a state folder per ServiceTitan host and tenant
+ * (`local/state-folder.ts`), so the ledger remembers what a previous run synced.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadSyncConfigFile } from "../lib/config/parse-config.ts";
 import type { SyncConfig } from "../lib/config/schema.ts";
 import { ReferenceCheck } from "../lib/config/verify-references.ts";
-import { orderKeyFromBody } from "../lib/dlq/attributes.ts";
-import { SyncError } from "../lib/errors.ts";
+import { hmacKeyEnv } from "../lib/customer-index/keys.ts";
+import { ConfigError, ReasonCode, SyncError } from "../lib/errors.ts";
+import type { LogLevel } from "../lib/observability/logger.ts";
 import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
-import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../lib/servicetitan/settings.ts";
-import { type SandboxOptions, startSandbox } from "../sandbox/server.ts";
-import { readOrderBodies } from "./orders-file.ts";
-import { type LocalSession, startLocalSession } from "./session.ts";
-import { renderSummaryTable, summarize } from "./summary.ts";
+import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
+import {
+  buildCustomerIndex,
+  bundledExpectedDeadLetters,
+  connectServiceTitan,
+  exitCodeFor,
+  loadRunInputs,
+  runOrders,
+  StartExitCode,
+  startLocalRun,
+} from "./local-run.ts";
+import { sqsAdmission } from "./sqs-admission.ts";
+import { defaultStateFolder, defaultStateRoot, openStateFolder, type StateFolder } from "./state-folder.ts";
+import { type OrderSummary, orderKeyNamedBy, renderSummaryTable } from "./summary.ts";
 
 const usage = `Usage: npm start -- [options]
 
@@ -28,28 +41,41 @@ unless ST_CLIENT_ID, ST_CLIENT_SECRET, ST_APP_KEY and ST_TENANT_ID are set (then
 ST_AUTH_URL, default: the integration environment, are used for real).
 
 Options:
-  --orders <file>   orders to send: a JSON array of order events, or JSON lines (default: bundled examples)
+  --orders <file>   orders to send: a JSON array of order events, one JSON object, or JSON lines
+                    (default: bundled examples)
   --config <file>   mapping config (default: $SYNC_CONFIG_FILE, else local/examples/config.json)
   --json            print the summary as one JSON document (use \`npm start --silent -- --json\`
                     so npm's own banner doesn't precede it)
   --dry-run         match and plan each order without writing to ServiceTitan
+  --verbose         print the worker's structured log lines (JSON, personal data redacted) on stderr;
+                    level: $POWERTOOLS_LOG_LEVEL, default DEBUG
+  --state <dir>     real tenant only: keep the ledger and customer index in this folder
+                    (default: .state/<ServiceTitan host>-<tenant id>/)
+  --fresh-state     real tenant only: empty the state folder first
   --contact-management <on|off>
                     sandbox only: whether its tenant has ServiceTitan's Contact Management
-                    (Early Access; most tenants don't) (default: on)
+                    (Early Access; most tenants don't) (default: off)
   --help            show this help
-`;
 
-const examplesDir = resolve(import.meta.dirname, "examples");
+Against the sandbox the ledger lives in memory. Against a real tenant it is kept in the state
+folder, so running the same orders again finds them synced instead of creating them twice.
+
+Exit code: 0 every order synced or was a duplicate (the bundled examples' EX-1006 belongs in the DLQ),
+1 some still pending, 2 an error stopped the run (config, orders file, no orders, ST_* variables),
+3 some order went to the DLQ or was not sent.
+`;
 
 // The pinned AWS SDK warns on every run that its 2027 releases need Node 22 (stack.md); noise in a CLI.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export interface StartIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** Tests pass a (contract-checked) sandbox here to assert on its state; otherwise one is started. */
   serviceTitan?: ServiceTitanSettings;
+  /** Where the per-tenant state folders go (default `.state/` in the repository); tests use a temp dir. */
+  stateRoot?: string;
 }
 
 export async function runStart(argv: readonly string[], io: StartIo): Promise<number> {
@@ -60,8 +86,10 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
       config: { type: "string" },
       json: { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
-      // On by default for now: e-mail matching still goes through contact-methods; the customer-index work switches this.
-      "contact-management": { type: "string", default: "on" },
+      verbose: { type: "boolean", default: false },
+      state: { type: "string" },
+      "fresh-state": { type: "boolean", default: false },
+      "contact-management": { type: "string", default: "off" },
       help: { type: "boolean", default: false },
     },
     allowPositionals: false,
@@ -73,103 +101,104 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
   const contactManagement = values["contact-management"];
   if (contactManagement !== "on" && contactManagement !== "off") {
     io.stderr.write(`--contact-management takes on or off, not "${contactManagement}"\n${usage}`);
-    return 2;
+    return StartExitCode.Error;
   }
-  const config = loadSyncConfigFile(values.config ?? io.env.SYNC_CONFIG_FILE ?? resolve(examplesDir, "config.json"));
-  const bodies = readOrderBodies(values.orders ?? resolve(examplesDir, "orders.json"));
+  const { config, bodies } = loadRunInputs({ orders: values.orders, config: values.config, env: io.env });
   const say = (line: string) => {
     if (!values.json) io.stderr.write(`${line}\n`);
   };
 
-  const {
-    settings,
-    stop: stopServiceTitan,
-    where,
-  } = io.serviceTitan
-    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl }
+  const serviceTitan = io.serviceTitan
+    ? { settings: io.serviceTitan, stop: async () => {}, where: io.serviceTitan.apiUrl, real: false }
     : await connectServiceTitan(io.env, { contactManagement: contactManagement === "on" });
-  say(`ServiceTitan: ${where}`);
+  say(`ServiceTitan: ${serviceTitan.where}`);
+  let state: StateFolder | undefined;
   try {
-    if (values["dry-run"]) return await dryRun(bodies, config, settings, values.json, io);
+    if (values["dry-run"]) return await dryRun(bodies, config, serviceTitan.settings, values.json, io, values.orders);
 
-    const session = await startLocalSession({
+    state = openRunState(
+      { state: values.state, fresh: values["fresh-state"] },
+      serviceTitan.real,
+      serviceTitan.settings,
+      io,
+    );
+    if (state) say(`Local state: ${state.dir} (${state.empty ? "new" : "kept from earlier runs"})`);
+    const session = await startLocalRun({
       config,
-      serviceTitan: settings,
-      visibilityTimeoutSeconds: 30,
-      retryBackoff: { baseSeconds: 1, maxSeconds: 4 },
+      serviceTitan: serviceTitan.settings,
+      // The index kept on disk was hashed with the folder's key: the same key every run (or the variable's).
+      ...(state ? { dynamoPath: state.dynamoPath, customerIndexHmacKey: io.env[hmacKeyEnv] || state.hmacKey() } : {}),
+      workerLog: values.verbose
+        ? { write: (line) => io.stderr.write(line), level: workerLogLevel(io.env.POWERTOOLS_LOG_LEVEL) }
+        : undefined,
     });
     try {
-      say("Building the customer index from ServiceTitan's export feeds…");
       await buildCustomerIndex(session, say);
-      say(`Sending ${bodies.length} orders to the local orders queue…`);
-      const messageIds = await session.send(bodies);
-      const stats = await session.runUntilDrained({
-        deadlineMs: 15 * 60_000,
-        onProgress: (done) => {
-          if (!values.json && io.stderr.isTTY) io.stderr.write(`\rprocessed ${done}/${bodies.length}`);
-        },
+      say(`Sending ${bodies.length} order${bodies.length === 1 ? "" : "s"} to the local orders queue…`);
+      const progress = !values.json && !values.verbose && io.stderr.isTTY === true;
+      const result = await runOrders(session, bodies, (done, total) => {
+        if (progress) io.stderr.write(`\rprocessed ${done}/${total}`);
       });
-      if (!values.json && io.stderr.isTTY) io.stderr.write("\n");
-      const drained = stats.stoppedBy === "drained";
-      const rows = summarize(messageIds, session.outcomes, drained);
-      const calls = session.serviceTitanCalls();
+      if (progress) io.stderr.write("\n");
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ orders: rows, serviceTitanCalls: calls, drained }, null, 2)}\n`);
-      } else {
-        io.stdout.write(`${renderSummaryTable(rows)}\n`);
-        const count = (status: string) => rows.filter((r) => r.status === status).length;
         io.stdout.write(
-          `${count("synced")} synced, ${count("duplicate")} duplicate, ${count("dlq")} in the DLQ, ${count("pending")} pending; ${calls} ServiceTitan calls\n`,
+          `${JSON.stringify({ orders: result.rows, serviceTitanCalls: result.serviceTitanCalls, drained: result.drained, stateFolder: state?.dir ?? null }, null, 2)}\n`,
         );
+      } else {
+        io.stdout.write(`${renderSummaryTable(result.rows, io.stdout.columns)}\n`);
+        io.stdout.write(`${countLine(result.rows)}; ${result.serviceTitanCalls} ServiceTitan calls\n`);
       }
-      return drained && rows.every((r) => r.status !== "pending") ? 0 : 1;
+      return exitCodeFor(result.rows, result.drained, expectedDeadLetters(values.orders));
     } finally {
       await session.stop();
     }
   } finally {
-    await stopServiceTitan();
+    state?.release();
+    await serviceTitan.stop();
   }
 }
 
 /**
- * Backfills the (in-memory) customer index before any order is sent, so e-mail matching works on a
- * tenant without Contact Management. A failure is reported and the run goes on: matching then
- * searches ServiceTitan live, as the worker does until a backfill completes.
+ * The state folder for a real tenant, or undefined for the sandbox: the sandbox starts empty on every
+ * run, so a ledger kept from an earlier run would point at records it no longer has.
  */
-async function buildCustomerIndex(session: LocalSession, say: (line: string) => void): Promise<void> {
-  try {
-    const built = await session.refreshIndex();
-    const feedRows = built.feeds.reduce((sum, f) => sum + f.rows, 0);
-    say(`Customer index: ${feedRows} feed rows read, backfill ${built.backfillComplete ? "complete" : "INCOMPLETE"}`);
-  } catch (error) {
-    const reason = error instanceof SyncError ? error.message : String(error);
-    say(`Customer index NOT built (${reason}): matching falls back to live phone and name + address searches`);
+function openRunState(
+  flags: { state: string | undefined; fresh: boolean },
+  real: boolean,
+  settings: ServiceTitanSettings,
+  io: StartIo,
+): StateFolder | undefined {
+  if (!real) {
+    if (flags.state !== undefined || flags.fresh) {
+      throw new ConfigError(
+        ReasonCode.ConfigInvalid,
+        "--state",
+        "--state and --fresh-state apply to a real tenant (ST_* variables set); the sandbox's ledger lives in memory",
+      );
+    }
+    return undefined;
   }
+  const dir =
+    flags.state === undefined ? defaultStateFolder(settings, io.stateRoot ?? defaultStateRoot) : resolve(flags.state);
+  return openStateFolder(dir, settings, flags.fresh);
 }
 
-async function connectServiceTitan(
-  env: NodeJS.ProcessEnv,
-  sandboxOptions: SandboxOptions,
-): Promise<{
-  settings: ServiceTitanSettings;
-  stop: () => Promise<void>;
-  where: string;
-}> {
-  if (env.ST_CLIENT_ID && env.ST_CLIENT_SECRET && env.ST_APP_KEY && env.ST_TENANT_ID) {
-    const settings = serviceTitanSettingsFromEnv(env);
-    return { settings, stop: async () => {}, where: `${settings.apiUrl} (tenant ${settings.tenantId})` };
-  }
-  const sandbox = await startSandbox(sandboxOptions);
-  return {
-    settings: {
-      apiUrl: sandbox.apiUrl,
-      authUrl: sandbox.authUrl,
-      tenantId: sandbox.tenantId,
-      ...sandbox.credentials,
-    },
-    stop: () => sandbox.stop(),
-    where: `sandbox at ${sandbox.apiUrl} (set ST_CLIENT_ID, ST_CLIENT_SECRET, ST_APP_KEY, ST_TENANT_ID for a real tenant)`,
-  };
+/** Only the bundled examples have an order that belongs in the DLQ; `--orders` files have none. */
+function expectedDeadLetters(ordersFile: string | undefined): ReadonlySet<string> {
+  return ordersFile === undefined ? bundledExpectedDeadLetters : new Set();
+}
+
+export function countLine(rows: readonly OrderSummary[]): string {
+  const count = (status: string) => rows.filter((r) => r.status === status).length;
+  const refused = count("refused");
+  return `${count("synced")} synced, ${count("duplicate")} duplicate, ${count("dlq")} in the DLQ, ${refused > 0 ? `${refused} not sent, ` : ""}${count("pending")} pending`;
+}
+
+const logLevels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+
+function workerLogLevel(value: string | undefined): LogLevel {
+  const level = value?.toUpperCase();
+  return (logLevels as readonly string[]).includes(level ?? "") ? (level as LogLevel) : "DEBUG";
 }
 
 async function dryRun(
@@ -178,11 +207,19 @@ async function dryRun(
   settings: ServiceTitanSettings,
   json: boolean,
   io: StartIo,
+  orders: string | undefined,
 ) {
   const http = createServiceTitanClient({ settings });
   const references = new ReferenceCheck(http, config);
   const plans = [];
   for (const [index, body] of bodies.entries()) {
+    const orderKey = orderKeyNamedBy(body);
+    // As in a real run: what SQS would refuse never reaches the worker.
+    const admission = sqsAdmission(body);
+    if (!admission.accepted) {
+      plans.push({ index: index + 1, orderKey, refused: admission.why });
+      continue;
+    }
     try {
       const order = parseOrderMessage(body);
       plans.push({
@@ -192,8 +229,7 @@ async function dryRun(
       });
     } catch (error) {
       if (!(error instanceof SyncError)) throw error;
-      const key = orderKeyFromBody(body);
-      plans.push({ index: index + 1, orderKey: key ? `${key.store}:${key.orderId}` : null, error: error.toSummary() });
+      plans.push({ index: index + 1, orderKey, error: error.toSummary() });
     }
   }
   if (json) {
@@ -202,8 +238,13 @@ async function dryRun(
     );
   } else {
     for (const entry of plans) {
+      const label = `#${entry.index}${entry.orderKey ? ` ${entry.orderKey}` : ""}`;
+      if ("refused" in entry) {
+        io.stdout.write(`${label} would not be sent: ${entry.refused}\n`);
+        continue;
+      }
       if ("error" in entry) {
-        io.stdout.write(`#${entry.index} would go to the DLQ: ${entry.error?.reason} — ${entry.error?.message}\n`);
+        io.stdout.write(`${label} would go to the DLQ: ${entry.error?.reason} — ${entry.error?.message}\n`);
         continue;
       }
       const p = entry.plan;
@@ -216,12 +257,19 @@ async function dryRun(
         .map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`)
         .join(", ");
       io.stdout.write(
-        `#${entry.index} ${entry.orderKey}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice line${p.invoiceLines === 1 ? "" : "s"}\n`,
+        `${label}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice line${p.invoiceLines === 1 ? "" : "s"}\n`,
       );
     }
     io.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);
   }
-  return 0;
+  return exitCodeFor(
+    plans.map((entry) => ({
+      status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "synced",
+      orderKey: entry.orderKey ?? null,
+    })),
+    true,
+    expectedDeadLetters(orders),
+  );
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename);
@@ -232,7 +280,7 @@ if (isMain) {
     },
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
+      process.exitCode = StartExitCode.Error;
     },
   );
 }

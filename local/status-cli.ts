@@ -12,18 +12,24 @@ import Table from "cli-table3";
 import { z } from "zod";
 import { type LedgerRecord, LedgerStatus, OrderLedger, orderKeyToString } from "../lib/ledger/ledger.ts";
 import { maskString } from "../lib/observability/redact.ts";
+import { readCliEnvironment } from "./cli-environment.ts";
+import { type LocalRunArgs, withLocalRun } from "./local-run.ts";
 import { type CliStream, tableStyle } from "./replay-cli.ts";
 
 export const statusUsage = `Usage:
   npm run status -- <orderId> [--store <store>] [--json]
   npm run status -- --failed [--limit n] [--json]
   npm run status -- --status in_progress|completed|failed [--limit n] [--json]
+  npm run status -- --local [--orders <file>] [--config <file>] <orderId>|--failed|--status …
 
 Shows what the ledger records for an order: status, ServiceTitan customer/location/job/invoice ids,
 how the customer was matched, attempts and the last error. --failed lists failed orders (a table scan:
 for operators, not for scripts running often).
 
-Environment: LEDGER_TABLE_NAME, AWS_REGION, optional DYNAMODB_ENDPOINT (local dynalite).
+--local first does what \`npm start\` does (the same --orders and --config; its table goes to stderr),
+then reads that run's ledger: try the commands without AWS.
+
+Environment (not with --local): LEDGER_TABLE_NAME, AWS_REGION, optional DYNAMODB_ENDPOINT (local dynalite).
 `;
 
 export interface StatusCliDeps {
@@ -45,8 +51,8 @@ const statuses = Object.values(LedgerStatus) as string[];
 
 export type StatusCommand =
   | { kind: "help" }
-  | { kind: "order"; store: string; orderId: string; json: boolean }
-  | { kind: "list"; status: LedgerStatus; limit: number; json: boolean };
+  | { kind: "order"; store: string; orderId: string; json: boolean; local?: LocalRunArgs }
+  | { kind: "list"; status: LedgerStatus; limit: number; json: boolean; local?: LocalRunArgs };
 
 export function parseStatusArgs(argv: readonly string[]): StatusCommand {
   const { values, positionals } = parseArgs({
@@ -59,23 +65,30 @@ export function parseStatusArgs(argv: readonly string[]): StatusCommand {
       status: { type: "string" },
       limit: { type: "string" },
       json: { type: "boolean" },
+      local: { type: "boolean" },
+      orders: { type: "string" },
+      config: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) return { kind: "help" };
   const json = values.json ?? false;
+  if (!values.local && (values.orders !== undefined || values.config !== undefined)) {
+    throw new Error("--orders and --config go with --local");
+  }
+  const local = values.local ? { local: { orders: values.orders, config: values.config } } : {};
   const listStatus = values.failed ? LedgerStatus.Failed : values.status;
   if (listStatus !== undefined) {
     if (!statuses.includes(listStatus)) throw new Error(`--status must be one of ${statuses.join(", ")}`);
     if (positionals.length > 0) throw new Error("Give either an orderId or --failed/--status, not both");
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new Error("--limit must be a positive integer");
-    return { kind: "list", status: listStatus as LedgerStatus, limit, json };
+    return { kind: "list", status: listStatus as LedgerStatus, limit, json, ...local };
   }
   if (positionals.length !== 1 || positionals[0] === undefined || positionals[0] === "") {
     throw new Error("Give one orderId (or --failed)");
   }
-  return { kind: "order", store: values.store ?? defaultStore, orderId: positionals[0], json };
+  return { kind: "order", store: values.store ?? defaultStore, orderId: positionals[0], json, ...local };
 }
 
 /** Exit codes: 0 found (or listed), 1 order not in the ledger / read failed, 2 usage or configuration error. */
@@ -93,20 +106,39 @@ export async function runStatusCli(argv: readonly string[], deps: StatusCliDeps 
     stdout.write(statusUsage);
     return 0;
   }
-  const env = environmentSchema.safeParse(deps.env ?? process.env);
-  if (!env.success) {
-    const names = [...new Set(env.error.issues.map((issue) => issue.path.join(".")))].join(", ");
-    stderr.write(`Missing or invalid environment: ${names}\n\n${statusUsage}`);
-    return 2;
+  if (command.local) {
+    const query = command;
+    return withLocalRun({ ...command.local, env: deps.env ?? process.env }, { stdout, stderr }, (session) =>
+      showStatus(
+        query,
+        new OrderLedger({ dynamo: session.aws.dynamo, tableName: session.aws.tableName }),
+        stdout,
+        stderr,
+      ),
+    );
   }
+  const env = readCliEnvironment(environmentSchema, deps.env ?? process.env, stderr, statusUsage);
+  if (env === undefined) return 2;
   const ownsClient = deps.dynamo === undefined;
   const dynamo =
     deps.dynamo ??
     new DynamoDBClient({
-      ...(env.data.AWS_REGION === undefined ? {} : { region: env.data.AWS_REGION }),
-      ...(env.data.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: env.data.DYNAMODB_ENDPOINT }),
+      ...(env.AWS_REGION === undefined ? {} : { region: env.AWS_REGION }),
+      ...(env.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: env.DYNAMODB_ENDPOINT }),
     });
-  const ledger = new OrderLedger({ dynamo, tableName: env.data.LEDGER_TABLE_NAME });
+  try {
+    return await showStatus(command, new OrderLedger({ dynamo, tableName: env.LEDGER_TABLE_NAME }), stdout, stderr);
+  } finally {
+    if (ownsClient) dynamo.destroy();
+  }
+}
+
+async function showStatus(
+  command: Exclude<StatusCommand, { kind: "help" }>,
+  ledger: OrderLedger,
+  stdout: CliStream,
+  stderr: CliStream,
+): Promise<number> {
   try {
     if (command.kind === "order") {
       const key = { store: command.store, orderId: command.orderId };
@@ -135,8 +167,6 @@ export async function runStatusCli(argv: readonly string[], deps: StatusCliDeps 
     const message = error instanceof Error ? maskString(error.message) : "";
     stderr.write(`Could not read the ledger: ${name}: ${message}\n`);
     return 1;
-  } finally {
-    if (ownsClient) dynamo.destroy();
   }
 }
 

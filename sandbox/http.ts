@@ -31,6 +31,8 @@ export interface PipelineConfig {
   latency: { ms: number };
   log: Exchange[];
   onExchange?: ((exchange: Exchange) => void) | undefined;
+  /** Late writes (`late-commit` faults) performed so far. */
+  lateCommits: { count: number };
 }
 
 export const traceHeader = "X-Trace-Id";
@@ -119,6 +121,27 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
   if (terminal?.type === "drop") return drop(cfg, req, res, exchange);
   if (terminal?.type === "status") return problem(statusFault(terminal.status, terminal.retryAfterSeconds));
 
+  if (terminal?.type === "late-commit") {
+    problem(statusFault(terminal.status ?? 504));
+    setTimeout(() => {
+      runRoute(cfg, routed, url, parsed, traceId);
+      cfg.lateCommits.count += 1;
+    }, terminal.afterMs).unref();
+    return;
+  }
+  const reply = runRoute(cfg, routed, url, parsed, traceId);
+  if (terminal?.type === "commit-then-fail") return problem(statusFault(terminal.status ?? 500));
+  return finish(reply);
+}
+
+/** Runs the operation's handler: its effect on the state, and the reply it would send. */
+function runRoute(
+  cfg: PipelineConfig,
+  routed: NonNullable<ReturnType<typeof matchRoute>>,
+  url: URL,
+  parsed: { ok: true; value: unknown } | { ok: false },
+  traceId: string,
+): Reply {
   let reply: Reply;
   if (!parsed.ok) {
     const p = new ApiProblem(400, "One or more validation errors occurred.", {
@@ -142,8 +165,7 @@ async function handle(cfg: PipelineConfig, req: IncomingMessage, res: ServerResp
       reply = { status: p.status, body: problemBody(p, traceId), headers: p.headers };
     }
   }
-  if (terminal?.type === "commit-then-fail") return problem(statusFault(terminal.status ?? 500));
-  return finish(reply);
+  return reply;
 }
 
 function statusFault(status: number, retryAfterSeconds?: number): ApiProblem {

@@ -79,6 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (population !== undefined)
     addPopulation(state, { customers: 0, customerContacts: 0, locations: 0, ...population });
   setContactManagement(state, options.contactManagement ?? false);
+  state.uniquePricebookCodes = options.uniquePricebookCodes ?? false;
   const limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? sandboxDefaults.rateLimitPerSecond);
   const faults = new Faults(mulberry32(options.randomSeed ?? sandboxDefaults.randomSeed));
   const log: Exchange[] = [];
@@ -93,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latency: { ms: options.latencyMs ?? sandboxDefaults.latencyMs },
     log,
     onExchange: options.onExchange,
+    lateCommits: { count: 0 },
   };
   const server = createServer(createRequestListener(config));
   await new Promise<void>((resolve, reject) => {
@@ -117,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setContactManagement(on: boolean) {
       setContactManagement(state, on);
     },
+    lateCommits: () => config.lateCommits.count,
     setLatency(ms: number) {
       config.latency.ms = ms;
     },

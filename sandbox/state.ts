@@ -367,6 +367,13 @@ export const defaultExportFeedSettings: ExportFeedSettings = {
 
 export interface SandboxState {
   tenantId: number;
+  /**
+   * Whether a pricebook create (or code change) is refused with a 400 when another item of the same
+   * kind has the code, compared case-insensitively. Live ServiceTitan's behaviour is undocumented
+   * (UNCONFIRMED), so the default is `false`: duplicates are accepted, and the worker must not rely
+   * on a refusal. Switch per sandbox with `SandboxOptions.uniquePricebookCodes`, or set it here.
+   */
+  uniquePricebookCodes: boolean;
   /** User id stamped on `createdById`/`createdBy` of records the API creates. */
   apiUserId: number;
   /** User id stamped on records the office creates (office.ts), to tell them apart from API writes. */
@@ -414,6 +421,7 @@ export const runtimeIdFloor = 100_000;
 export function emptyState(tenantId: number, apiUserId: number, clock: SandboxClock = createClock()): SandboxState {
   return {
     tenantId,
+    uniquePricebookCodes: false,
     apiUserId,
     officeUserId: apiUserId + 1,
     clock,

@@ -30,6 +30,11 @@ export interface SandboxOptions {
   /** Lifetime of issued access tokens; default 900 (ServiceTitan's observed 15 minutes). */
   tokenTtlSeconds?: number;
   /**
+   * Refuse a second pricebook item of a kind with the same code (400, `errors.code`). Live behaviour
+   * is undocumented (UNCONFIRMED); default false: duplicates are accepted. See `SandboxState`.
+   */
+  uniquePricebookCodes?: boolean;
+  /**
    * Initial records; default `defaultSeed()`. `"large"`: the default seed plus a generated population of
    * 100,000 customers, 150,000 customer contacts and 110,000 locations (large-seed.ts; `population`
    * changes the size).
@@ -80,6 +85,8 @@ export interface Sandbox {
   faults: FaultController;
   /** Every request/response, in order. */
   log: Exchange[];
+  /** Late writes (`late-commit` faults) performed so far. */
+  lateCommits(): number;
   setLatency(ms: number): void;
   setRateLimit(perSecond: number): void;
   stop(): Promise<void>;
@@ -110,7 +117,12 @@ export type FaultAction =
   /** Perform the write, then answer `status` (default 500): the reply is lost, the effect is not. */
   | { type: "commit-then-fail"; status?: number }
   /** Perform nothing and destroy the socket (the client sees a reset / hang-up). */
-  | { type: "drop" };
+  | { type: "drop" }
+  /**
+   * A late write: answer `status` (default 504, a gateway giving up) at once, and perform the write
+   * `afterMs` later, after the client has moved on. `lateCommits` counts the ones performed.
+   */
+  | { type: "late-commit"; afterMs: number; status?: number };
 
 export type FaultRule = {
   method?: string;

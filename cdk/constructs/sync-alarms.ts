@@ -34,6 +34,20 @@ export const oldestOrderAgeThreshold: Duration = Duration.minutes(30);
  */
 export const serviceTitan429PercentThreshold = 10;
 
+/**
+ * The index is behind by three refresh intervals (at least 15 minutes): two scheduled refreshes in a
+ * row failed or didn't run. Meanwhile matching still confirms every candidate live, but customers
+ * the office created since then are found by phone or name + address only, not by e-mail.
+ */
+export function indexLagThreshold(refreshInterval: Duration): Duration {
+  return Duration.seconds(Math.max(15 * 60, 3 * refreshInterval.toSeconds()));
+}
+
+/** Long enough to hold at least one scheduled refresh, whatever the interval. */
+export function indexLagPeriod(refreshInterval: Duration): Duration {
+  return Duration.seconds(Math.max(period.toSeconds(), 2 * refreshInterval.toSeconds()));
+}
+
 export interface SyncAlarmsProps {
   readonly envName: string;
   readonly serviceName: string;
@@ -41,6 +55,8 @@ export interface SyncAlarmsProps {
   readonly dlq: IQueue;
   readonly orderSyncFunction: IFunction;
   readonly dlqReplayFunction: IFunction;
+  readonly indexRefreshFunction: IFunction;
+  readonly indexRefreshInterval: Duration;
   readonly topic: ITopic;
 }
 
@@ -58,6 +74,7 @@ export class SyncAlarms extends Construct {
       threshold: number,
       description: string,
       evaluation: { periods: number; datapoints: number } = { periods: 1, datapoints: 1 },
+      missingData: TreatMissingData = TreatMissingData.NOT_BREACHING,
     ): void => {
       const alarm = new Alarm(this, alarmId, {
         alarmName: `${prefix}-${alarmId}`,
@@ -67,7 +84,7 @@ export class SyncAlarms extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: evaluation.periods,
         datapointsToAlarm: evaluation.datapoints,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData: missingData,
       });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
@@ -112,7 +129,36 @@ export class SyncAlarms extends Construct {
       `Over ${serviceTitan429PercentThreshold}% of ServiceTitan calls were rate limited (429): lower deploy.maxConcurrency, or check what else uses this app's credentials on the tenant.`,
       { periods: 3, datapoints: 2 },
     );
+    const lagThreshold = indexLagThreshold(props.indexRefreshInterval);
+    add(
+      "IndexLag",
+      indexLagMetric(props.serviceName, props.indexRefreshInterval),
+      lagThreshold.toSeconds(),
+      `The customer index is over ${lagThreshold.toMinutes()} minutes behind ServiceTitan (or no refresh reported its lag): new customers are matched by e-mail only once it catches up. Check the IndexRefresh function's logs; npm run index -- --status shows each feed.`,
+      { periods: 2, datapoints: 2 },
+      // Only a refresh that ran reports its lag: silence means the schedule or the function is broken.
+      TreatMissingData.BREACHING,
+    );
+    add(
+      "IndexRefreshErrors",
+      props.indexRefreshFunction.metricErrors({ period, statistic: "Sum" }),
+      1,
+      "The customer-index refresh crashed or timed out; the next scheduled run resumes from the saved feed positions.",
+      { periods: 3, datapoints: 2 },
+    );
   }
+}
+
+/** The largest lag the index reported (seconds behind ServiceTitan), over a period holding a refresh. */
+export function indexLagMetric(serviceName: string, refreshInterval: Duration): Metric {
+  return new Metric({
+    namespace: metricsNamespace,
+    metricName: MetricName.IndexLagSeconds,
+    dimensionsMap: { [serviceDimension]: serviceName },
+    statistic: "Maximum",
+    period: indexLagPeriod(refreshInterval),
+    label: "Index lag (s)",
+  });
 }
 
 export function workerMetric(

@@ -18,7 +18,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { MetricDimension, MetricName, metricsNamespace } from "../../lib/observability/metrics.ts";
 import { serviceDimension } from "../worker-environment.ts";
-import { serviceTitan429Percent, workerMetric } from "./sync-alarms.ts";
+import { indexLagMetric, indexLagThreshold, serviceTitan429Percent, workerMetric } from "./sync-alarms.ts";
 
 const period = Duration.minutes(5);
 
@@ -28,6 +28,8 @@ export interface SyncDashboardProps {
   readonly ordersQueue: IQueue;
   readonly dlq: IQueue;
   readonly orderSyncFunction: IFunction;
+  readonly indexRefreshFunction: IFunction;
+  readonly indexRefreshInterval: Duration;
   readonly alarms: readonly Alarm[];
 }
 
@@ -103,6 +105,27 @@ export class SyncDashboard extends Construct {
           ],
           right: [fn.metricDuration({ period, statistic: Stats.percentile(95), label: "Duration p95 (ms)" })],
           width: 24,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: "Customer index lag behind ServiceTitan (s)",
+          left: [indexLagMetric(service, props.indexRefreshInterval)],
+          leftAnnotations: [
+            { value: indexLagThreshold(props.indexRefreshInterval).toSeconds(), label: "IndexLag alarm" },
+          ],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: "Customer index refresh function",
+          left: [
+            props.indexRefreshFunction.metricInvocations({ period, label: "Invocations" }),
+            props.indexRefreshFunction.metricErrors({ period, label: "Errors" }),
+          ],
+          right: [
+            props.indexRefreshFunction.metricDuration({ period, statistic: "Maximum", label: "Duration max (ms)" }),
+          ],
+          width: 12,
         }),
       ],
     ];

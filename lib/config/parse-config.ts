@@ -4,28 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError, ReasonCode } from "../errors.ts";
+import { formatIssues, issuePaths } from "../validation/issues.ts";
 import { type SyncConfig, syncConfigSchema } from "./schema.ts";
 
 export function parseSyncConfig(input: unknown, source = "config"): SyncConfig {
   const result = syncConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [];
-    const base = issue.path.map(String).join(".");
-    if (unknownKeys.length > 0) {
-      return {
-        key: unknownKeys.map((k) => (base ? `${base}.${k}` : k)).join(", "),
-        message: "unknown key",
-      };
-    }
-    return { key: base || "$", message: issue.message };
-  });
-  const first = problems[0]?.key ?? "$";
-  throw new ConfigError(
-    ReasonCode.ConfigInvalid,
-    first,
-    `Invalid ${source}: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`,
-  );
+  const first = issuePaths(result.error.issues)[0] ?? "$";
+  throw new ConfigError(ReasonCode.ConfigInvalid, first, `Invalid ${source}: ${formatIssues(result.error.issues)}`);
 }
 
 export function loadSyncConfigFile(path: string): SyncConfig {

@@ -19,8 +19,8 @@ export const priorities = ["Low", "Normal", "High", "Urgent"] as const;
 const scheduleSchema = z.strictObject({
   /**
    * `requested`: the order's `requestedWindow` (service orders); falls back to `configured` when the
-   * order has none. `configured`: `leadDays` after the order date, at `startTime`, in the tenant's
-   * time zone.
+   * order has none, or one that ended before the order was placed. `configured`: `leadDays` after
+   * the order date, at `startTime`, in the tenant's time zone.
    */
   source: z.enum(["requested", "configured"]),
   leadDays: z.number().int().min(0).max(60).default(1),
@@ -121,7 +121,11 @@ const customerIndexSchema = z
      * on other tenants that search finds nothing.
      */
     contactManagement: z.boolean().default(false),
-    /** Minutes between scheduled refreshes of the index from the export feeds (EventBridge Scheduler). */
+    /**
+     * Minutes between scheduled refreshes of the index from the export feeds (EventBridge Scheduler,
+     * read by `cdk/` only). Each refresh costs at least one call per feed; batches catch the index up
+     * themselves before trusting a miss, so this bounds how stale it gets when no orders arrive.
+     */
     refreshIntervalMinutes: z.number().int().min(1).max(60).default(5),
     /**
      * A batch about to trust an index miss first reads what changed since the last refresh, unless a

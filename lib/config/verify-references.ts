@@ -60,15 +60,30 @@ function referencesOf(config: SyncConfig) {
 
 const uniqueIds = (refs: readonly Reference[]) => [...new Set(refs.map((r) => r.id))];
 
-function requireAll(refs: readonly Reference[], found: ReadonlySet<number>, what: string): void {
-  const missing = refs.find((ref) => !found.has(ref.id));
-  if (missing) {
-    throw new ConfigError(
-      ReasonCode.ConfigIdMissing,
-      missing.key,
-      `Config ${missing.key} names ${what} ${missing.id}, which the ServiceTitan tenant doesn't have (or it is inactive)`,
-    );
-  }
+interface MissingReference extends Reference {
+  what: string;
+}
+
+function missingOf(refs: readonly Reference[], found: ReadonlySet<number>, what: string): MissingReference[] {
+  return refs.filter((ref) => !found.has(ref.id)).map((ref) => ({ ...ref, what }));
+}
+
+/**
+ * Every missing id at once, each with its key: an operator fixing the config one id per deployment
+ * (and one failed order per try) would need as many rounds as there are typos.
+ */
+function requireNoneMissing(missing: readonly MissingReference[]): void {
+  if (missing.length === 0) return;
+  const keys = missing.map((ref) => ref.key);
+  const listed = missing.map((ref) => `${ref.key} (${ref.what} ${ref.id})`).join(", ");
+  throw new ConfigError(
+    ReasonCode.ConfigIdMissing,
+    keys.join(","),
+    missing.length === 1
+      ? `Config ${missing[0]?.key} names ${missing[0]?.what} ${missing[0]?.id}, which the ServiceTitan tenant doesn't have (or it is inactive)`
+      : `Config names ${missing.length} ids the ServiceTitan tenant doesn't have (or are inactive): ${listed}`,
+    { details: { keys } },
+  );
 }
 
 /** One call per reference kind (ids filters take up to 50 ids), all in parallel. */
@@ -85,12 +100,14 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     refs.arrivalWindows.length > 0 ? listArrivalWindows(http, { active: "True" }) : Promise.resolve([]),
     refs.tagTypes.length > 0 ? listTagTypes(http, { ids: uniqueIds(refs.tagTypes) }) : Promise.resolve([]),
   ]);
-  requireAll(refs.businessUnits, idsOf(businessUnits), "business unit");
-  requireAll(refs.jobTypes, idsOf(jobTypes), "job type");
-  requireAll(refs.campaigns, idsOf(campaigns), "campaign");
-  requireAll(refs.technicians, idsOf(technicians), "technician");
-  requireAll(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window");
-  requireAll(refs.tagTypes, idsOf(tagTypes), "tag type");
+  requireNoneMissing([
+    ...missingOf(refs.businessUnits, idsOf(businessUnits), "business unit"),
+    ...missingOf(refs.jobTypes, idsOf(jobTypes), "job type"),
+    ...missingOf(refs.campaigns, idsOf(campaigns), "campaign"),
+    ...missingOf(refs.technicians, idsOf(technicians), "technician"),
+    ...missingOf(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window"),
+    ...missingOf(refs.tagTypes, idsOf(tagTypes), "tag type"),
+  ]);
   const readableWindows = new Map<number, ArrivalWindowTimes>();
   for (const w of arrivalWindows) {
     if (w.startMinutes !== undefined && w.durationMinutes !== undefined) {

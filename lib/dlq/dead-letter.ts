@@ -9,7 +9,7 @@
  * handled); if the send fails we throw a `TransientError`, the record is reported in
  * `batchItemFailures`, and SQS redelivers it, so an order is never lost between the two queues.
  */
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { ConfigError, InvalidMessageError, ReasonCode, type SyncError, TransientError } from "../errors.ts";
 import {
@@ -51,6 +51,21 @@ export async function sendToDeadLetterQueue(input: SendToDeadLetterQueueInput): 
     );
   } catch (cause) {
     throw new DeadLetterSendError(error.reason, { cause });
+  }
+}
+
+/**
+ * Deletes the dead-lettered message from the orders queue right away (best effort): a later failure
+ * of the whole invocation must not bring it back for a second dead letter.
+ */
+export async function deleteFromSourceQueue(input: { sqs: SQSClient; queueUrl: string; record: SQSRecord }) {
+  try {
+    await input.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: input.queueUrl, ReceiptHandle: input.record.receiptHandle }),
+    );
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -13,6 +13,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { LeaseLostError, LedgerUnavailableError, type SyncError, UnexpectedError } from "../errors.ts";
+import { issuePaths } from "../validation/issues.ts";
 import { ClaimDecision, decideClaim } from "./claim-decision.ts";
 import { conditionFailed, type RequestStats, runDynamoRequest } from "./dynamo-errors.ts";
 import { ExpressionBuilder } from "./expression-builder.ts";
@@ -42,6 +43,8 @@ export type ClaimResult =
   | { outcome: "duplicate"; record: LedgerRecord }
   /** Same key, different payload hash: a permanent conflict. */
   | { outcome: "conflict"; record: LedgerRecord }
+  /** Failed permanently with this content, and this delivery is no newer replay: not run again. */
+  | { outcome: "failed"; record: LedgerRecord }
   /** Another live invocation owns it: retry later. */
   | { outcome: "lease_held"; record: LedgerRecord };
 
@@ -58,8 +61,25 @@ export interface OrderLedgerOptions {
 export interface ClaimOptions {
   /** Unique per invocation attempt (e.g. Lambda request id + message id). */
   ownerToken: string;
-  /** How long the claim is ours without a checkpoint; longer than one step's worst case, shorter than the visibility timeout. */
+  /**
+   * How long the claim is ours: the invocation's remaining time plus the time a ServiceTitan write
+   * sent before the deadline may still take to land (`lib/worker/invocation-budget.ts`).
+   */
   leaseMs: number;
+  /** The delivery's `replayCount` message attribute (DLQ replays raise it); default 0. */
+  replayCount?: number;
+}
+
+export interface FailOptions {
+  /** Final: status `failed` (waits for a replay). Otherwise the order stays `in_progress`. */
+  permanent: boolean;
+  /** What the attempt created, so a later attempt (or new content) knows it. */
+  progress?: SyncProgress;
+  /**
+   * Keep the lease this long instead of releasing it: a write of this attempt got no reply and may
+   * still land in ServiceTitan, so no other attempt may start writing until then.
+   */
+  holdLeaseMs?: number;
 }
 
 /** Rounds of read → decide → take over before giving up as `lease_held` (only reached under heavy churn). */
@@ -90,9 +110,9 @@ export class OrderLedger {
    * Takes ownership of an order before any ServiceTitan call. See `claim-decision.ts` for the full
    * decision table; in short: no item → `fresh` (one conditional put, no read); completed + same
    * hash → `duplicate`; different hash → `conflict` (except a failed order with no recorded
-   * progress, which is taken over with the new hash); live lease of another owner → `lease_held`;
-   * expired lease or failed → conditional take-over → `resumed` (losing that race → decide again
-   * from a fresh read, normally `lease_held`).
+   * progress, which is taken over with the new hash); failed + same hash → `failed` unless the
+   * delivery carries a newer replay mark; live lease of another owner → `lease_held`; otherwise a
+   * conditional take-over → `resumed` (losing that race → decide again from a fresh read).
    */
   async claim(key: OrderKey, payloadHash: string, options: ClaimOptions): Promise<ClaimResult> {
     const pk = orderPartitionKey(key);
@@ -110,7 +130,8 @@ export class OrderLedger {
       }
       last = current;
       const nowMs = this.now();
-      const decision = decideClaim(current, payloadHash, options.ownerToken, nowMs);
+      const claimant = { ownerToken: options.ownerToken, payloadHash, replayCount: options.replayCount ?? 0 };
+      const decision = decideClaim(current, claimant, nowMs);
       if (decision !== ClaimDecision.TakeOver) return { outcome: decision, record: toLedgerRecord(current) };
       const taken = await this.takeOver(current, payloadHash, options, nowMs);
       if (taken) return { outcome: "resumed", record: taken };
@@ -123,17 +144,11 @@ export class OrderLedger {
     return { outcome: "lease_held", record: toLedgerRecord(last) };
   }
 
-  /** Records finished steps (merged into `progress`, never replacing it) and optionally extends the lease. */
-  async checkpoint(
-    key: OrderKey,
-    ownerToken: string,
-    progress: SyncProgress,
-    options: { leaseMs?: number } = {},
-  ): Promise<void> {
+  /** Records finished steps (merged into `progress`, never replacing it). */
+  async checkpoint(key: OrderKey, ownerToken: string, progress: SyncProgress): Promise<void> {
     const nowMs = this.now();
     const update = this.ownedUpdate(nowMs);
     mergeProgress(update, parseProgress(progress));
-    if (options.leaseMs !== undefined) update.set(["leaseExpiresAtMs"], nowMs + options.leaseMs);
     await this.writeOwned(key, ownerToken, update, "checkpoint");
   }
 
@@ -150,13 +165,15 @@ export class OrderLedger {
   }
 
   /**
-   * Records the failure and releases the lease (`leaseExpiresAtMs = now`) so the next delivery
-   * can resume at once instead of waiting the lease out. Permanent → status `failed` (a replay from
-   * the DLQ with the same content resumes it); transient → stays `in_progress`.
+   * Records the failure with what the attempt created (`progress`, merged), and releases the lease
+   * (`leaseExpiresAtMs = now`) so the next delivery can resume at once — unless a write may still
+   * land (`holdLeaseMs`). Permanent → status `failed` (only a DLQ replay of the same content runs it
+   * again); transient → stays `in_progress`. Same cost as before: one write, on failures only.
    */
-  async fail(key: OrderKey, ownerToken: string, error: SyncError, options: { permanent: boolean }): Promise<void> {
+  async fail(key: OrderKey, ownerToken: string, error: SyncError, options: FailOptions): Promise<void> {
     const nowMs = this.now();
     const update = this.ownedUpdate(nowMs);
+    if (options.progress !== undefined) mergeProgress(update, parseProgress(options.progress));
     update
       .set(["lastError"], {
         reason: error.reason,
@@ -165,7 +182,7 @@ export class OrderLedger {
         message: error.message.slice(0, maxErrorMessageLength),
         at: new Date(nowMs).toISOString(),
       })
-      .set(["leaseExpiresAtMs"], nowMs);
+      .set(["leaseExpiresAtMs"], nowMs + Math.max(0, options.holdLeaseMs ?? 0));
     if (options.permanent) update.set(["status"], LedgerStatus.Failed);
     await this.writeOwned(key, ownerToken, update, "fail");
   }
@@ -224,6 +241,7 @@ export class OrderLedger {
       leaseExpiresAtMs: nowMs + options.leaseMs,
       attempts: 1,
       revision: 1,
+      replayCount: options.replayCount ?? 0,
       // The empty map lets checkpoints set `progress.pricebookItemIds.<sku>` (a path's parent must exist).
       progress: { pricebookItemIds: {} },
       createdAt: at,
@@ -259,6 +277,7 @@ export class OrderLedger {
       .set(["payloadHash"], payloadHash)
       .set(["ownerToken"], options.ownerToken)
       .set(["leaseExpiresAtMs"], nowMs + options.leaseMs)
+      .set(["replayCount"], Math.max(current.replayCount, options.replayCount ?? 0))
       .set(["updatedAt"], new Date(nowMs).toISOString())
       .set([ledgerTtlAttribute], this.expiresAt(nowMs))
       .increment("attempts")
@@ -347,7 +366,7 @@ function parseProgress(progress: SyncProgress): SyncProgress {
   const result = syncProgressSchema.safeParse(progress);
   if (result.success) return result.data;
   throw new UnexpectedError("Invalid ledger progress", {
-    details: { fieldPaths: result.error.issues.map((issue) => issue.path.map(String).join(".") || "$") },
+    details: { fieldPaths: issuePaths(result.error.issues) },
   });
 }
 
@@ -355,6 +374,6 @@ function parseStoredItem(item: unknown): StoredOrderItem {
   const result = storedOrderItemSchema.safeParse(item);
   if (result.success) return result.data;
   throw new UnexpectedError("Malformed ledger item", {
-    details: { fieldPaths: result.error.issues.map((issue) => issue.path.map(String).join(".") || "$") },
+    details: { fieldPaths: issuePaths(result.error.issues) },
   });
 }

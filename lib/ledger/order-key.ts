@@ -7,7 +7,7 @@ export interface OrderKey {
   orderId: string;
 }
 
-/** Prefix of every order item's partition key; identity locks use `IDENTITY#`. */
+/** Prefix of every order item's partition key; creation locks use their scope (`IDENTITY#`, `LOCATION#`, `SKU#`). */
 export const orderPartitionKeyPrefix = "ORDER#";
 
 /**

@@ -44,6 +44,11 @@ export interface LedgerRecord {
   ownerToken: string;
   leaseExpiresAtMs: number;
   attempts: number;
+  /**
+   * The highest `replayCount` (DLQ replay mark, a message attribute) of any delivery that claimed
+   * this order: a permanently failed order runs again only for a delivery with a higher one.
+   */
+  replayCount: number;
   progress: SyncProgress;
   lastError?: LedgerError;
   createdAt: string;
@@ -82,6 +87,8 @@ export const storedOrderItemSchema = z.object({
   leaseExpiresAtMs: z.number(),
   attempts: z.number().int(),
   revision: z.number().int(),
+  // Absent on items written before replay marks existed: they count as never replayed.
+  replayCount: z.number().int().nonnegative().default(0),
   // Unknown progress members (written by a newer version) are dropped, not fatal.
   progress: z.object(syncProgressShape).default({}),
   lastError: z.object({ reason: z.string(), kind: z.string(), message: z.string(), at: z.string() }).optional(),
@@ -103,7 +110,25 @@ function withoutEmptyMaps(progress: SyncProgress): SyncProgress {
   return pricebookItemIds && Object.keys(pricebookItemIds).length > 0 ? { ...rest, pricebookItemIds } : rest;
 }
 
-/** True when no finished step was recorded, i.e. this order never wrote anything to ServiceTitan. */
-export function isProgressEmpty(progress: SyncProgress): boolean {
-  return Object.keys(withoutEmptyMaps(progress)).every((name) => progress[name as keyof SyncProgress] === undefined);
+/**
+ * True when the ledger records nothing this order *created* in ServiceTitan: no customer or
+ * location it created, no job (hence no invoice lines). A customer it only matched, or pricebook
+ * items (shared by every order of that SKU), don't count: another version of the order may use them.
+ *
+ * Every attempt saves what it created before it lets go of the order (a checkpoint, or the progress
+ * `fail` writes), so for a `failed` record this is what the claim may trust when new content wants
+ * to take the order over. It is NOT proof that nothing reached ServiceTitan: a create whose reply
+ * was lost (or a process killed before its ledger write) leaves no id. That is why such a take-over
+ * never reuses records stamped for other content (`external-data.ts` stamps carry the payload hash),
+ * and why an attempt that dies without a `fail` leaves the order `in_progress`, where new content
+ * is always a conflict.
+ */
+export function recordsNothingCreated(progress: SyncProgress): boolean {
+  return (
+    progress.customerCreated !== true &&
+    progress.locationCreated !== true &&
+    progress.jobId === undefined &&
+    progress.invoiceId === undefined &&
+    (progress.invoiceLinesAdded ?? 0) === 0
+  );
 }

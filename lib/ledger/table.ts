@@ -1,7 +1,7 @@
 /**
  * The ledger table's key schema, shared by the CDK stack and the local runtime so both create the
- * same table. One item per order (`pk = ORDER#{store}#{orderId}`) and short identity locks
- * (`pk = IDENTITY#…`), all single-item conditional writes: dynalite has no transactions and
+ * same table. One item per order (`pk = ORDER#{store}#{orderId}`) and short creation locks
+ * (`pk = IDENTITY#…`, `LOCATION#…`, `SKU#…`), all single-item conditional writes: dynalite has no transactions and
  * DynamoDB transactions would double the write cost.
  */
 export const ledgerPartitionKey = "pk";

@@ -1,20 +1,19 @@
 /**
- * The worker's structured logger: Powertools `Logger` (JSON lines, Lambda context, log level from
- * `POWERTOOLS_LOG_LEVEL`, `SILENT` to mute) with personal-data redaction applied to every log item
- * after it is assembled — message, persistent and temporary keys, extra objects and errors — so no
- * call site can forget it. See `redact.ts` for what is removed.
+ * The worker's structured logger: Powertools `Logger` (JSON lines, Lambda context through the
+ * `injectLambdaContext` middleware, log level from `POWERTOOLS_LOG_LEVEL`, `SILENT` to mute) with a
+ * custom `logFormatter` that applies personal-data redaction to every log item once it is
+ * assembled — message, persistent and temporary keys, extra objects and errors — so no call site
+ * can forget it. See `redact.ts` for what is removed.
  *
  * Locally the `npm start` runner and the tests route lines to a `sink` instead of stdout.
  */
 
-import type { LogItem } from "@aws-lambda-powertools/logger";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { LogFormatter, Logger, LogItem } from "@aws-lambda-powertools/logger";
 import type {
   ConstructorOptions,
   LogAttributes,
-  LogItemExtraInput,
-  LogItemMessage,
   LogLevel,
+  UnformattedAttributes,
 } from "@aws-lambda-powertools/logger/types";
 import { redact } from "./redact.ts";
 
@@ -37,52 +36,67 @@ export interface CreateLoggerOptions {
 
 export const defaultServiceName = "order-sync";
 
-/** Powertools `Logger` whose every item passes through `redact()` and optionally into a sink. */
-export class RedactingLogger extends Logger {
-  readonly #sink: LogSink | undefined;
+/**
+ * Powertools' standard keys (the same names as its default formatter, so CloudWatch Logs Insights
+ * queries written for Powertools keep working), then every other attribute, all passed through
+ * `redact()`. Child loggers (`createChild`) inherit the formatter, hence the redaction.
+ */
+export class RedactingLogFormatter extends LogFormatter {
+  formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
+    const context = attributes.lambdaContext;
+    const standard: LogAttributes = {
+      level: attributes.logLevel,
+      message: attributes.message,
+      timestamp: this.formatTimestamp(attributes.timestamp),
+      service: attributes.serviceName,
+      cold_start: context?.coldStart,
+      function_arn: context?.invokedFunctionArn,
+      function_memory_size: context?.memoryLimitInMB,
+      function_name: context?.functionName,
+      function_request_id: context?.awsRequestId,
+      sampling_rate: attributes.sampleRateValue,
+      xray_trace_id: attributes.xRayTraceId,
+    };
+    return new LogItem({ attributes: redact({ ...standard, ...additionalLogAttributes }) as LogAttributes });
+  }
+}
 
-  constructor(options: ConstructorOptions = {}, sink?: LogSink) {
+/**
+ * Writes lines to a sink instead of stdout. Powertools prints through a `Console` bound to the
+ * process's stdout/stderr when the logger is built, so `printLog` (its protected output hook) is
+ * the one place to redirect them; the line is the same JSON it would print.
+ */
+class SinkLogger extends Logger {
+  readonly #sink: LogSink;
+
+  constructor(options: ConstructorOptions, sink: LogSink) {
     super(options);
     this.#sink = sink;
   }
 
-  protected override createAndPopulateLogItem(
-    logLevel: number,
-    input: LogItemMessage,
-    extraInput: LogItemExtraInput,
-  ): LogItem {
-    const item = super.createAndPopulateLogItem(logLevel, input, extraInput);
-    item.setAttributes(redact(item.getAttributes()) as LogAttributes);
-    return item;
-  }
-
-  protected override printLog(logLevel: number, log: LogItem): void {
-    if (this.#sink === undefined) {
-      super.printLog(logLevel, log);
-      return;
-    }
+  protected override printLog(_logLevel: number, log: LogItem): void {
     log.prepareForPrint();
-    const line = JSON.stringify(log.getAttributes(), this.getJsonReplacer());
-    const level = typeof log.getAttributes().level === "string" ? String(log.getAttributes().level) : "INFO";
-    this.#sink(line, level);
+    const attributes = log.getAttributes();
+    this.#sink(
+      JSON.stringify(attributes, this.getJsonReplacer()),
+      typeof attributes.level === "string" ? attributes.level : "INFO",
+    );
   }
 
-  /** Children (`createChild`) keep the redaction and the sink. */
+  /** Children (`createChild`) keep the sink. */
   protected override createLogger(options?: ConstructorOptions): Logger {
-    return new RedactingLogger(options, this.#sink);
+    return new SinkLogger(options ?? {}, this.#sink);
   }
 }
 
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const serviceName = options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? defaultServiceName;
-  return new RedactingLogger(
-    {
-      serviceName,
-      ...(options.level === undefined ? {} : { logLevel: options.level }),
-      ...(options.persistentKeys === undefined ? {} : { persistentKeys: options.persistentKeys }),
-    },
-    options.sink,
-  );
+  const loggerOptions: ConstructorOptions = {
+    serviceName: options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? defaultServiceName,
+    logFormatter: new RedactingLogFormatter(),
+    ...(options.level === undefined ? {} : { logLevel: options.level }),
+    ...(options.persistentKeys === undefined ? {} : { persistentKeys: options.persistentKeys }),
+  };
+  return options.sink === undefined ? new Logger(loggerOptions) : new SinkLogger(loggerOptions, options.sink);
 }
 
 /** The identifiers an order's log lines carry: `orderKey` (`store:orderId`) and ServiceTitan's `traceId`. */

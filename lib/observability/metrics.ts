@@ -1,9 +1,12 @@
 /**
  * The worker's CloudWatch metrics, written as Embedded Metric Format lines on stdout (Powertools
  * `Metrics`): CloudWatch Logs extracts them asynchronously, so recording costs no API call and no
- * latency. Counts are aggregated in memory and written once per `flush()` (end of each invocation):
- * one EMF line for the undimensioned counters and one per (metric, dimension value), because EMF
- * applies a line's dimensions to every metric on it.
+ * latency. Counts are aggregated in memory and handed over once per `flush()` (end of each
+ * invocation): one EMF line per (metric, dimension value) is written at once, because EMF applies a
+ * line's dimensions to every metric on it; the undimensioned counters go on one line that the
+ * handler's `logMetrics` middleware publishes (or `Metrics.publishStoredMetrics()` without it).
+ * Every record adds to an undimensioned counter (synced, duplicate, or the failure totals), so that
+ * line is never empty and Powertools never warns about an invocation without metrics.
  *
  * Silence locally with `POWERTOOLS_METRICS_DISABLED=true` (or `POWERTOOLS_DEV=true`), or use
  * `noopSyncMetrics`.
@@ -40,7 +43,10 @@ export interface SyncMetrics {
   recordFailure(error: SyncError): void;
   /** One HTTP call to ServiceTitan; `undefined` status = no response (network error, timeout). */
   recordServiceTitanCall(status: number | undefined): void;
-  /** Writes the aggregated counts (EMF) and resets them. Call once at the end of an invocation. */
+  /**
+   * Hands the aggregated counts to Powertools (dimensioned ones are written at once, the rest are
+   * stored for `publishStoredMetrics`) and resets them. Call once at the end of an invocation.
+   */
   flush(): void;
 }
 
@@ -79,12 +85,12 @@ export function createSyncMetrics(metrics: Metrics = createMetrics()): SyncMetri
     recordOrderSynced: () => add(MetricName.OrdersSynced),
     recordDuplicate: () => add(MetricName.OrdersDuplicate),
     recordMatchedBy: (kind) => addDimensioned(MetricName.CustomerMatched, MetricDimension.MatchedBy, kind),
-    recordFailure: (error) =>
-      addDimensioned(
-        error.kind === ErrorKind.Permanent ? MetricName.OrdersFailedPermanent : MetricName.OrdersFailedTransient,
-        MetricDimension.Reason,
-        error.reason,
-      ),
+    recordFailure: (error) => {
+      const name =
+        error.kind === ErrorKind.Permanent ? MetricName.OrdersFailedPermanent : MetricName.OrdersFailedTransient;
+      add(name);
+      addDimensioned(name, MetricDimension.Reason, error.reason);
+    },
     recordServiceTitanCall: (status) => {
       add(MetricName.ServiceTitanCalls);
       if (status === 429) add(MetricName.ServiceTitan429);
@@ -99,7 +105,6 @@ export function createSyncMetrics(metrics: Metrics = createMetrics()): SyncMetri
       if (plain.size === 0) return;
       for (const [name, count] of plain) metrics.addMetric(name, MetricUnit.Count, count);
       plain.clear();
-      metrics.publishStoredMetrics();
     },
   };
 }

@@ -63,14 +63,33 @@ function text(max: number, { min = 1, multiline = false, identifier = false } = 
     });
 }
 
-const money = z.union([z.string().max(32), z.number()]).transform((value, ctx) => {
+function toCents(value: string | number, ctx: z.RefinementCtx): number {
   const cents = parseMoneyToCents(value);
   if (cents === undefined) {
     ctx.addIssue({ code: "custom", message: "Expected money: a decimal with at most 2 fraction digits" });
     return z.NEVER;
   }
   return cents;
-});
+}
+
+const money = z.union([z.string().max(32), z.number()]).transform(toCents);
+
+/**
+ * A line's unit price: never negative. The contract carries a discount in `totals.discount`; a
+ * negative price would become a pricebook item priced below zero (reused by later orders of that
+ * SKU) and a credit line on the invoice. Expressed as `minimum`/`pattern` so the published JSON
+ * Schema rejects it too.
+ */
+const notNegative = "Must not be negative: a discount belongs in totals.discount";
+const unitPrice = z
+  .union([
+    z
+      .string()
+      .max(32)
+      .regex(/^(?!\s*-)/, notNegative),
+    z.number().min(0, notNegative),
+  ])
+  .transform(toCents);
 
 const isoDateTimeWithOffset = z.iso.datetime({ offset: true });
 
@@ -154,7 +173,7 @@ const lineSchema = z.object({
   name: text(255),
   description: optional(text(2000, { multiline: true })),
   quantity: z.number().positive().max(1_000_000).finite(),
-  unitPrice: money,
+  unitPrice,
   itemKind: z.enum(itemKinds).optional(),
 });
 

@@ -3,16 +3,26 @@
  * paths. The error never quotes the body: it goes to the DLQ and logs, and the body holds
  * personal data.
  */
-import type { z } from "zod";
 import { InvalidMessageError, ReasonCode } from "../errors.ts";
+import { formatIssues, issuePaths } from "../validation/issues.ts";
+import { formatBytes } from "./byte-size.ts";
 import { type Order, orderEventSchema, supportedSchemaVersion } from "./event-schema.ts";
 
-/** SQS caps a message at 256 KiB; anything near that is not an order. */
+/**
+ * The worker reads bodies up to 256 KiB (SQS's limit until 2025; SQS now takes up to 1 MiB). An order
+ * of at most 100 lines is a few KiB: anything near this is not an order, and reading it costs memory
+ * in every container that receives it.
+ */
 export const maxBodyBytes = 256 * 1024;
 
 export function parseOrderMessage(body: string): Order {
-  if (Buffer.byteLength(body, "utf8") > maxBodyBytes) {
-    throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body is larger than 256 KiB", ["$"]);
+  const bytes = Buffer.byteLength(body, "utf8");
+  if (bytes > maxBodyBytes) {
+    throw new InvalidMessageError(
+      ReasonCode.ContractViolation,
+      `Message body is too large: ${formatBytes(bytes)}, ${formatBytes(bytes - maxBodyBytes)} over the worker's 256 KiB limit`,
+      ["$"],
+    );
   }
   let json: unknown;
   try {
@@ -35,20 +45,11 @@ export function parseOrderMessage(body: string): Order {
   }
   const result = orderEventSchema.safeParse(json);
   if (!result.success) {
-    const problems = describeIssues(result.error.issues);
     throw new InvalidMessageError(
       ReasonCode.ContractViolation,
-      `Order event violates the contract: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
-      [...new Set(problems.map((p) => p.path))],
+      `Order event violates the contract: ${formatIssues(result.error.issues)}`,
+      issuePaths(result.error.issues),
     );
   }
   return result.data;
-}
-
-/** Field paths and zod's own messages, which state expectations, not the received values. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): { path: string; message: string }[] {
-  return issues.slice(0, 20).map((issue) => ({
-    path: issue.path.length === 0 ? "$" : issue.path.map(String).join("."),
-    message: issue.code === "custom" ? issue.message : `${issue.code}: ${issue.message}`,
-  }));
 }

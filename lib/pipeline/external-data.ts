@@ -10,6 +10,14 @@ export const ExternalDataKey = {
   OrderKey: "orderKey",
   /** On customers, locations and pricebook items the worker created: the order that created them. */
   CreatedByOrder: "createdByOrder",
+  /**
+   * Beside `orderKey`/`createdByOrder` on jobs and on customers created with their first location:
+   * the payload hash of the order content they were made for. A corrected order (same key, new
+   * content) that takes over a failed one must never reuse what the first version created (the
+   * first version's customer is someone else), so a reconcile accepts only records with its own
+   * hash — or none, as records stamped before the hash existed carry none.
+   */
+  PayloadHash: "orderPayloadHash",
 } as const;
 export type ExternalDataKey = (typeof ExternalDataKey)[keyof typeof ExternalDataKey];
 
@@ -18,8 +26,25 @@ export interface ExternalDataStamp {
   externalData: { key: string; value: string }[];
 }
 
-export function externalDataStamp(config: SyncConfig, key: ExternalDataKey, value: string): ExternalDataStamp {
-  return { applicationGuid: config.externalDataApplicationGuid, externalData: [{ key, value }] };
+export function externalDataStamp(
+  config: SyncConfig,
+  key: ExternalDataKey,
+  value: string,
+  payloadHash?: string,
+): ExternalDataStamp {
+  return {
+    applicationGuid: config.externalDataApplicationGuid,
+    externalData: [{ key, value }, ...(payloadHash ? [{ key: ExternalDataKey.PayloadHash, value: payloadHash }] : [])],
+  };
+}
+
+/** Made for this content: the record's hash stamp equals `payloadHash`, or it has none (stamped before hashes). */
+export function stampedForContent(
+  record: { externalData?: readonly { key: string; value: string }[] },
+  payloadHash: string,
+): boolean {
+  const stamped = (record.externalData ?? []).find((entry) => entry.key === ExternalDataKey.PayloadHash);
+  return stamped === undefined || stamped.value === payloadHash;
 }
 
 export function externalDataFilter(config: SyncConfig, key: ExternalDataKey, value: string) {

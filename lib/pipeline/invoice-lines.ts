@@ -1,23 +1,42 @@
 /**
- * Step 5: the order lines on the job's invoice. ServiceTitan adds ONE item per
+ * Step 5: the order's lines on the job's invoice. ServiceTitan adds ONE item per
  * `PATCH /invoices/{id}/items` call (no batch, no transaction) and invoice items carry no
- * externalData, so exactly-once comes from reading the invoice: lines already there (same skuId,
- * quantity and unit price) are not added again. A fresh order's invoice is known to be empty of our
- * lines, so the first attempt adds without reading first. Afterwards the invoice is read back and
- * every order line must be on it at the order's price — ServiceTitan silently drops misspelled
- * fields (a `price` field gives a $0.00 line), which only a read-back catches.
+ * externalData, so exactly-once comes from reading the invoice: lines already there are not added
+ * again. A fresh order's invoice is known to be empty of our lines, so the first attempt adds
+ * without reading first.
+ *
+ * Afterwards the invoice is read back and checked in both directions:
+ * - every planned line must be there at its quantity and unit price — ServiceTitan silently drops
+ *   misspelled fields (a `price` field gives a $0.00 line), which only a read-back catches;
+ * - no line of ours may be there twice. A write can be applied after the attempt that sent it gave
+ *   up (a late reply, a gateway timeout, an invocation frozen at its timeout) while a retry added the
+ *   same line: an extra item with one of our skuIds at a planned quantity is that duplicate, and is
+ *   deleted. Other items (added by the office, other SKUs) are left alone.
+ *
+ * Lines are generic (skuId, description, quantity, unit price): order lines today, and any other
+ * line the order puts on the invoice goes through the same plan → add → verify path.
  */
-import { BusinessRuleError, ReasonCode } from "../errors.ts";
+import { BusinessRuleError, ReasonCode, UnexpectedError } from "../errors.ts";
 import type { ItemKind, Order, OrderLine } from "../order/event-schema.ts";
 import { centsToDecimal, decimalToCents } from "../order/money.ts";
-import { addInvoiceItem, getInvoice, type InvoiceItem } from "../servicetitan/endpoints/accounting.ts";
+import {
+  addInvoiceItem,
+  deleteInvoiceItem,
+  getInvoice,
+  type InvoiceItem,
+} from "../servicetitan/endpoints/accounting.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { escapeHtml } from "./html.ts";
 
+/** One line the invoice must show. */
 export interface PlannedLine {
-  line: OrderLine;
+  /** Position in the plan (reported when a line is missing). */
   index: number;
   skuId: number;
+  /** Plain text; HTML-escaped when sent (ServiceTitan renders descriptions as HTML). */
+  description: string;
+  quantity: number;
+  unitPriceCents: number;
 }
 
 export function plannedLines(
@@ -27,33 +46,53 @@ export function plannedLines(
 ): PlannedLine[] {
   return order.lines.map((line, index) => {
     const skuId = skuIds[`${kindOf(line)}:${line.sku}`];
-    if (skuId === undefined) throw new Error(`No pricebook item resolved for line ${index}`);
-    return { line, index, skuId };
+    if (skuId === undefined) {
+      // A bug in the steps before (every line's item is resolved first), not something ServiceTitan did.
+      throw new UnexpectedError(`No pricebook item resolved for line ${index}`, { details: { line: index } });
+    }
+    return {
+      index,
+      skuId,
+      description: line.description ?? line.name,
+      quantity: line.quantity,
+      unitPriceCents: line.unitPriceCents,
+    };
   });
 }
 
-/** The line an earlier attempt added: same item and quantity (the price is what verification checks). */
-const addedLine = (planned: PlannedLine, item: InvoiceItem) =>
-  item.skuId === planned.skuId && Number(item.quantity) === planned.line.quantity;
+type Match = (planned: PlannedLine, item: InvoiceItem) => boolean;
 
-/** On the invoice exactly as ordered: the same item and quantity at the order's unit price. */
-const sameLine = (planned: PlannedLine, item: InvoiceItem) =>
-  addedLine(planned, item) && decimalToCents(item.price) === planned.line.unitPriceCents;
+/** The same item and quantity: the line an earlier attempt added, whatever price ServiceTitan kept. */
+const sameItem: Match = (planned, item) => item.skuId === planned.skuId && Number(item.quantity) === planned.quantity;
 
-/** Pairs each planned line with a distinct invoice item (two identical lines need two items). */
-function pairLines(
-  lines: readonly PlannedLine[],
-  items: readonly InvoiceItem[],
-  matches: (planned: PlannedLine, item: InvoiceItem) => boolean,
-) {
+/** Exactly as planned: the same item and quantity at the planned unit price. */
+const exactLine: Match = (planned, item) =>
+  sameItem(planned, item) && decimalToCents(item.price) === planned.unitPriceCents;
+
+interface Pairing {
+  /** Planned lines with no item at all. */
+  missing: PlannedLine[];
+  /** Planned lines whose item shows another price. */
+  repriced: PlannedLine[];
+  /** Items no planned line took. */
+  unused: InvoiceItem[];
+}
+
+/**
+ * Pairs each planned line with a distinct item (two identical lines need two items): exact matches
+ * first, price included, so a line at the right price is never spent on a differently priced
+ * twin; then same item and quantity at another price.
+ */
+function pairLines(lines: readonly PlannedLine[], items: readonly InvoiceItem[]): Pairing {
   const unused = [...items];
-  const missing: PlannedLine[] = [];
-  for (const planned of lines) {
-    const at = unused.findIndex((item) => matches(planned, item));
-    if (at === -1) missing.push(planned);
-    else unused.splice(at, 1);
-  }
-  return { missing };
+  const take = (planned: PlannedLine, match: Match) => {
+    const at = unused.findIndex((item) => match(planned, item));
+    if (at !== -1) unused.splice(at, 1);
+    return at !== -1;
+  };
+  const notExact = lines.filter((planned) => !take(planned, exactLine));
+  const missing = notExact.filter((planned) => !take(planned, sameItem));
+  return { missing, repriced: notExact.filter((planned) => !missing.includes(planned)), unused };
 }
 
 export async function addInvoiceLines(
@@ -65,14 +104,13 @@ export async function addInvoiceLines(
   let toAdd = lines;
   if (options.invoiceMayHaveOurLines) {
     const invoice = await getInvoice(http, invoiceId);
-    // Matched without the price: a line ServiceTitan stored at another price (INVOICE_MISMATCH) must
-    // not be added again when the order is replayed.
-    toAdd = pairLines(lines, invoice?.items ?? [], addedLine).missing;
+    // A line ServiceTitan stored at another price (INVOICE_MISMATCH) is not added again on a replay.
+    toAdd = pairLines(lines, invoice?.items ?? []).missing;
   }
-  for (const { line, skuId } of toAdd) {
+  for (const line of toAdd) {
     await addInvoiceItem(http, invoiceId, {
-      skuId,
-      description: escapeHtml(line.description ?? line.name),
+      skuId: line.skuId,
+      description: escapeHtml(line.description),
       quantity: line.quantity,
       unitPrice: centsToDecimal(line.unitPriceCents),
     });
@@ -80,19 +118,26 @@ export async function addInvoiceLines(
   return { added: toAdd.length };
 }
 
-/** Reads the invoice back: every order line present with its quantity and unit price. */
+/**
+ * Reads the invoice back: every planned line present at its quantity and unit price, and no
+ * duplicate of ours (deleted). Returns how many duplicates were removed.
+ */
 export async function verifyInvoice(
   http: ServiceTitanHttp,
   invoiceId: number,
   lines: readonly PlannedLine[],
-): Promise<void> {
+): Promise<{ removed: number }> {
   const invoice = await getInvoice(http, invoiceId);
-  const { missing } = pairLines(lines, invoice?.items ?? [], sameLine);
-  if (missing.length > 0) {
+  const { missing, repriced, unused } = pairLines(lines, invoice?.items ?? []);
+  const wrong = [...missing, ...repriced].sort((a, b) => a.index - b.index);
+  if (wrong.length > 0) {
     throw new BusinessRuleError(
       ReasonCode.InvoiceMismatch,
-      `Invoice ${invoiceId} does not show ${missing.length} of the order's ${lines.length} lines at the order's quantity and price`,
-      { details: { invoiceId, missingLineIndexes: missing.map((m) => String(m.index)) } },
+      `Invoice ${invoiceId} does not show ${wrong.length} of the order's ${lines.length} lines at the order's quantity and price`,
+      { details: { invoiceId, missingLineIndexes: wrong.map((m) => String(m.index)) } },
     );
   }
+  const duplicates = unused.filter((item) => lines.some((planned) => sameItem(planned, item)));
+  for (const item of duplicates) await deleteInvoiceItem(http, invoiceId, item.id);
+  return { removed: duplicates.length };
 }

@@ -9,10 +9,12 @@ import type { SyncConfig } from "../config/schema.ts";
 import type { BatchIndexView } from "../customer-index/batch-view.ts";
 import type { CustomerIndex } from "../customer-index/environment.ts";
 import { indexCreatedLocation } from "../customer-index/write-through.ts";
-import { sameAddress } from "../normalize/address.ts";
+import { type CreationLock, LockScope } from "../ledger/creation-lock.ts";
+import { addressKey, sameAddress } from "../normalize/address.ts";
 import type { Order } from "../order/event-schema.ts";
 import { createLocation, type Location, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { findOrCreateOnce } from "./create-once.ts";
 import { ExternalDataKey, externalDataStamp } from "./external-data.ts";
 import { customerDisplayName } from "./match-customer.ts";
 import { toServiceTitanAddress } from "./st-address.ts";
@@ -77,6 +79,7 @@ export async function resolveLocation(
   deps: {
     http: ServiceTitanHttp;
     config: SyncConfig;
+    creationLock: CreationLock;
     /** This batch's index view, when the index is usable. */
     index?: BatchIndexView | undefined;
     /** For write-through of a location created here. */
@@ -87,18 +90,30 @@ export async function resolveLocation(
   orderKey: string,
 ): Promise<ResolvedLocation> {
   const { http, config } = deps;
-  const existing = await findCustomerLocation(http, customerId, order, deps.index);
-  if (existing) return { location: existing, created: false };
   const tagTypeIds = locationTagTypeIds(config, order);
-  const created = await createLocation(http, {
-    customerId,
-    name: customerDisplayName(order),
-    address: toServiceTitanAddress(order.serviceAddress),
-    tagTypeIds,
-    externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
-  });
-  if (deps.customerIndex) await indexCreatedLocation(deps.customerIndex, created);
-  return { location: { id: created.id, tagTypeIds: created.tagTypeIds ?? tagTypeIds }, created: true };
+  const { record, created } = await findOrCreateOnce<ResolvedLocation["location"]>(
+    {
+      lock: deps.creationLock,
+      keys: [{ scope: LockScope.CustomerLocation, value: `${customerId}|${addressKey(order.serviceAddress)}` }],
+      ownerToken: orderKey,
+      what: "location",
+    },
+    {
+      find: () => findCustomerLocation(http, customerId, order, deps.index),
+      create: async () => {
+        const location = await createLocation(http, {
+          customerId,
+          name: customerDisplayName(order),
+          address: toServiceTitanAddress(order.serviceAddress),
+          tagTypeIds,
+          externalData: externalDataStamp(config, ExternalDataKey.CreatedByOrder, orderKey),
+        });
+        if (deps.customerIndex) await indexCreatedLocation(deps.customerIndex, location);
+        return { id: location.id, tagTypeIds: location.tagTypeIds ?? tagTypeIds };
+      },
+    },
+  );
+  return { location: record, created };
 }
 
 export function customerTagTypeIds(config: SyncConfig, order: Order): number[] {

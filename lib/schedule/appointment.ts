@@ -11,7 +11,13 @@
  * Rules:
  * - `source: "requested"` and the order has a `requestedWindow`: the appointment is that window
  *   (the customer picked it), converted to UTC; it is also the arrival window when enabled.
- * - Otherwise (`configured`, or `requested` without a window): the local calendar date of
+ * - A requested window that was already over when the order was placed (ends at or before
+ *   `placedAt`, e.g. a 2020 window on a 2026 order) is no choice a checkout offers: stale or bad
+ *   storefront data. ServiceTitan would book it as is (it accepts past appointments), so the order
+ *   falls back to the configured rule instead — the order is paid and must reach the office; a
+ *   rejection would only park it in the DLQ. Judged against `placedAt`, not the clock, so a retry
+ *   or a replay plans the same appointment.
+ * - Otherwise (`configured`, `requested` without a usable window): the local calendar date of
  *   `placedAt` plus `leadDays` (counted in business days when `businessDaysOnly`, like date-fns
  *   `addBusinessDays`; a result on a weekend rolls to Monday), at `startTime` — or the configured
  *   dispatch arrival window's start — for `durationMinutes` — or the window's duration. Arrival
@@ -58,7 +64,7 @@ const millisecondsPerMinute = 60_000;
 
 export function planAppointment(input: PlanAppointmentInput): AppointmentTimes {
   const { schedule } = input;
-  if (schedule.source === "requested" && input.requestedWindow) {
+  if (schedule.source === "requested" && input.requestedWindow && !endedBeforePlaced(input.requestedWindow, input)) {
     const start = toUtcIso(input.requestedWindow.start, "requestedWindow.start");
     const end = toUtcIso(input.requestedWindow.end, "requestedWindow.end");
     return withArrivalWindow(schedule, start, end);
@@ -90,6 +96,11 @@ export function planAppointment(input: PlanAppointmentInput): AppointmentTimes {
   const start = new Date(startMs).toISOString();
   const end = new Date(startMs + durationMinutes * millisecondsPerMinute).toISOString();
   return withArrivalWindow(schedule, start, end);
+}
+
+/** The window was over by the time the customer paid. */
+function endedBeforePlaced(window: { end: string }, input: { placedAt: string }): boolean {
+  return instant(window.end, "requestedWindow.end") <= instant(input.placedAt, "placedAt");
 }
 
 function withArrivalWindow(schedule: ScheduleConfig, start: string, end: string): AppointmentTimes {

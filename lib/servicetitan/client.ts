@@ -11,20 +11,25 @@
  *   are NEVER resent: ServiceTitan has no idempotency keys, and a write whose reply was lost may
  *   have been applied; the pipeline reconciles through externalData stamps instead.
  * - A failure to get a token happens before anything is sent, so it is retried for every method.
+ * - The invocation's abort signal (middy's, see `lib/worker/invocation-budget.ts`) stops everything:
+ *   no new attempt, and the one in flight is abandoned with `OutOfTimeError`.
  */
 import {
+  OutOfTimeError,
   ReasonCode,
   ServiceTitanAuthError,
   ServiceTitanRejectedError,
   ServiceTitanUnavailableError,
 } from "../errors.ts";
+import { issuePaths } from "../validation/issues.ts";
 import { type BackoffOptions, backoffDelay, parseRetryAfter } from "./backoff.ts";
-import { issuePaths, ServiceTitanResponseInvalidError } from "./errors.ts";
+import { ServiceTitanResponseInvalidError } from "./errors.ts";
+import { unreachableHost } from "./network-failure.ts";
 import { type ProblemDetails, parseProblemDetails } from "./problem-details.ts";
 import { SlidingWindowRateLimiter } from "./rate-limiter.ts";
 import type { ServiceTitanSettings } from "./settings.ts";
 import { TokenProvider } from "./token-provider.ts";
-import type { ServiceTitanCallStats, ServiceTitanHttp, StRequest } from "./types.ts";
+import type { ServiceTitanCallStats, ServiceTitanHttp, StCallOptions, StRequest } from "./types.ts";
 import { buildApiUrl } from "./url.ts";
 
 /** One HTTP exchange with the tenant API (every attempt, including retries), for metrics and benchmarks. */
@@ -67,7 +72,7 @@ export interface ServiceTitanClientOptions {
 
 type Outcome =
   | { kind: "response"; status: number; headers: Headers; text: string }
-  | { kind: "timeout" | "network"; error: unknown };
+  | { kind: "timeout" | "network" | "aborted"; error: unknown };
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -96,21 +101,23 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
     },
   });
 
-  async function send(url: string, init: RequestInit): Promise<Outcome> {
+  async function send(url: string, init: RequestInit, invocation: AbortSignal | undefined): Promise<Outcome> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const signal = invocation === undefined ? controller.signal : AbortSignal.any([controller.signal, invocation]);
     try {
-      const response = await fetchFn(url, { ...init, signal: controller.signal });
+      const response = await fetchFn(url, { ...init, signal });
       const text = await response.text();
       return { kind: "response", status: response.status, headers: response.headers, text };
     } catch (error) {
+      if (invocation?.aborted) return { kind: "aborted", error };
       return { kind: controller.signal.aborted ? "timeout" : "network", error };
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async function request<T>(req: StRequest<T>): Promise<T> {
+  async function request<T>(req: StRequest<T>, callOptions: StCallOptions = {}): Promise<T> {
     const url = buildApiUrl(settings.apiUrl, req.api, settings.tenantId, req.path, req.query);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const isRead = req.method === "GET";
@@ -131,7 +138,19 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
       return true;
     };
 
+    const { signal } = callOptions;
+    /** The failure being retried when time ran out: the real cause, reported instead of the stop. */
+    let lastFailure: ServiceTitanUnavailableError | undefined;
+    /** The invocation ran out of time: nothing more is sent for it (Lambda would freeze it now). */
+    const stopped = (cause?: unknown) =>
+      lastFailure ??
+      new OutOfTimeError(`${label}: the invocation's time is up${isRead ? "" : " (a write sent may still land)"}`, {
+        ...(cause === undefined ? {} : { cause }),
+        details: { ...baseDetails, attempts: attempt },
+      });
+
     for (;;) {
+      if (signal?.aborted) throw stopped();
       let token: string;
       try {
         token = await tokens.getToken();
@@ -141,18 +160,23 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
       }
 
       await limiter.acquire();
+      if (signal?.aborted) throw stopped();
       attempt += 1;
       const started = performance.now();
-      const outcome = await send(url, {
-        method: req.method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          "st-app-key": settings.appKey,
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+      const outcome = await send(
+        url,
+        {
+          method: req.method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            "st-app-key": settings.appKey,
+            accept: "application/json",
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          ...(body === undefined ? {} : { body }),
         },
-        ...(body === undefined ? {} : { body }),
-      });
+        signal,
+      );
       const durationMs = performance.now() - started;
       stats.calls += 1;
       const problem =
@@ -168,14 +192,17 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
         attempt,
       });
 
+      if (outcome.kind === "aborted") throw stopped(outcome.error);
       if (outcome.kind !== "response") {
-        if (isRead && (await backOff())) continue;
         const timedOut = outcome.kind === "timeout";
-        throw new ServiceTitanUnavailableError(
+        const failure = new ServiceTitanUnavailableError(
           timedOut ? ReasonCode.ServiceTitanTimeout : ReasonCode.Network,
-          `${label}: ${timedOut ? `no reply within ${timeoutMs} ms` : "network error"}${isRead ? "" : " (write not retried)"}`,
+          `${label}: ${timedOut ? `no reply from ${unreachableHost(url, undefined)} within ${timeoutMs} ms` : `network error reaching ${unreachableHost(url, outcome.error)}`}${isRead ? "" : " (write not retried)"}`,
           { cause: outcome.error, details: { ...baseDetails, attempts: attempt } },
         );
+        lastFailure = failure;
+        if (isRead && (await backOff())) continue;
+        throw failure;
       }
 
       const { status } = outcome;
@@ -223,14 +250,16 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
         continue;
       }
       if (status >= 500 || status === 408) {
-        if (isRead && (await backOff())) continue;
-        throw new ServiceTitanUnavailableError(
+        const failure = new ServiceTitanUnavailableError(
           status === 408 ? ReasonCode.ServiceTitanTimeout : ReasonCode.ServiceTitanUnavailable,
-          `${label}: ${status}${info.title ? ` ${info.title}` : ""}${isRead ? "" : " (write not retried)"}`,
+          `${label}: ${status}${problemSummary(info)}${isRead ? "" : " (write not retried)"}`,
           { status, details, ...traceOf(info) },
         );
+        lastFailure = failure;
+        if (isRead && (await backOff())) continue;
+        throw failure;
       }
-      throw new ServiceTitanRejectedError(`${label}: ${status}${info.title ? ` ${info.title}` : ""}`, status, {
+      throw new ServiceTitanRejectedError(`${label}: ${status}${problemSummary(info)}`, status, {
         details,
         ...traceOf(info),
       });
@@ -246,6 +275,17 @@ export function createServiceTitanClient(options: ServiceTitanClientOptions): Se
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
+}
+
+/**
+ * " <title> (fields: a, b)": ServiceTitan's 400 title is generic ("One or more validation errors
+ * occurred."), so the summary names the fields it refused — names only, never the messages, which
+ * may quote submitted values.
+ */
+function problemSummary(problem: ProblemDetails): string {
+  const title = problem.title ? ` ${problem.title}` : "";
+  const fields = problem.fieldNames.length > 0 ? ` (fields: ${problem.fieldNames.join(", ")})` : "";
+  return `${title}${fields}`;
 }
 
 function traceOf(problem: ProblemDetails): { traceId?: string } {

@@ -3,7 +3,6 @@
  * permanent: the same request or the same reply shape would fail the same way on every retry.
  * Messages name field paths only, never values (requests and replies carry personal data).
  */
-import type { z } from "zod";
 import { PermanentError, ReasonCode, type SyncErrorOptions } from "../errors.ts";
 
 /** A 2xx reply that doesn't match what the worker relies on (missing field, wrong type, not JSON). */
@@ -46,10 +45,4 @@ export class ServiceTitanPageLimitError extends PermanentError {
       details: { ...options.details, maxPages },
     });
   }
-}
-
-/** zod issue paths as `a.b.0.c` strings (at most 20, deduplicated); `$` for the root. */
-export function issuePaths(issues: readonly z.core.$ZodIssue[]): string[] {
-  const paths = issues.map((issue) => (issue.path.length === 0 ? "$" : issue.path.map(String).join(".")));
-  return [...new Set(paths)].slice(0, 20);
 }

@@ -10,6 +10,7 @@
 import * as z from "zod";
 import { ReasonCode, ServiceTitanAuthError, ServiceTitanUnavailableError } from "../errors.ts";
 import { parseRetryAfter } from "./backoff.ts";
+import { unreachableHost } from "./network-failure.ts";
 import { parseProblemDetails } from "./problem-details.ts";
 
 export interface TokenProviderOptions {
@@ -97,7 +98,9 @@ export class TokenProvider {
       const timedOut = controller.signal.aborted;
       throw new ServiceTitanUnavailableError(
         timedOut ? ReasonCode.ServiceTitanTimeout : ReasonCode.Network,
-        timedOut ? "ServiceTitan token endpoint timed out" : "ServiceTitan token endpoint unreachable",
+        timedOut
+          ? `ServiceTitan token endpoint ${unreachableHost(authUrl, undefined)} did not reply within ${timeoutMs} ms`
+          : `ServiceTitan token endpoint unreachable: ${unreachableHost(authUrl, error)}`,
         { cause: error, details: { endpoint: "token" } },
       );
     } finally {

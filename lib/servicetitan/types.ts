@@ -39,9 +39,18 @@ export interface StRequest<T> {
    */
 }
 
+/** Per-call options that are not part of the request itself. */
+export interface StCallOptions {
+  /**
+   * The invocation's abort signal: once aborted, no attempt starts and the one in flight is
+   * abandoned (a write abandoned mid-flight may still be applied by ServiceTitan).
+   */
+  signal?: AbortSignal;
+}
+
 export interface ServiceTitanHttp {
   readonly tenantId: string;
-  request<T = unknown>(req: StRequest<T>): Promise<T>;
+  request<T = unknown>(req: StRequest<T>, options?: StCallOptions): Promise<T>;
   /** Calls made so far (by api and method), for benchmarks and the per-order call budget. */
   readonly stats: ServiceTitanCallStats;
 }

@@ -3,6 +3,8 @@
  * `SYNC_CONFIG` (or a file in `SYNC_CONFIG_FILE`), ServiceTitan credentials from the Secrets Manager
  * secret `ST_SECRET_NAME` (or, locally, the `ST_*` variables), the ledger table and the queues.
  */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -12,8 +14,9 @@ import type { SyncConfig } from "../config/schema.ts";
 import { customerIndexFromEnvironment } from "../customer-index/environment.ts";
 import { ConfigError, ReasonCode } from "../errors.ts";
 import { createLogger } from "../observability/logger.ts";
-import { createSyncMetrics } from "../observability/metrics.ts";
+import { createMetrics, createSyncMetrics } from "../observability/metrics.ts";
 import { type ServiceTitanSettings, serviceTitanSettingsFromEnv } from "../servicetitan/settings.ts";
+import { parseEnvironment } from "../validation/environment.ts";
 import { createWorkerDependencies } from "./dependencies.ts";
 import type { WorkerDependencies, WorkerObserver } from "./process-batch.ts";
 import { readServiceTitanSecret } from "./service-titan-secret.ts";
@@ -51,12 +54,18 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): SyncConfig {
   );
 }
 
-/** Structured logs (redacted) and EMF metrics, as the Lambda reports them. */
-export function lambdaTelemetry(): { observer: WorkerObserver; onServiceTitanCall: (status: number) => void } {
-  const metrics = createSyncMetrics();
+/**
+ * Structured logs (redacted) and EMF metrics, as the Lambda reports them. The handler passes the
+ * logger and metrics its middleware (`injectLambdaContext`, `logMetrics`) is bound to.
+ */
+export function lambdaTelemetry(
+  logger: Logger = createLogger(),
+  metrics: Metrics = createMetrics(),
+): { observer: WorkerObserver; onServiceTitanCall: (status: number) => void } {
+  const syncMetrics = createSyncMetrics(metrics);
   return {
-    observer: createTelemetryObserver(createLogger(), metrics),
-    onServiceTitanCall: (status) => metrics.recordServiceTitanCall(status),
+    observer: createTelemetryObserver(logger, syncMetrics),
+    onServiceTitanCall: (status) => syncMetrics.recordServiceTitanCall(status),
   };
 }
 
@@ -64,12 +73,7 @@ export async function dependenciesFromEnvironment(
   env: NodeJS.ProcessEnv,
   telemetry = lambdaTelemetry(),
 ): Promise<WorkerDependencies> {
-  const parsed = workerEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
-    throw new ConfigError(ReasonCode.ConfigInvalid, names, `Missing or invalid environment variables: ${names}`);
-  }
-  const vars = parsed.data;
+  const vars = parseEnvironment(workerEnvironmentSchema, env);
   const config = configFromEnvironment(env);
   const settings = await serviceTitanSettingsFromEnvironment(env);
   const dynamo = new DynamoDBClient(vars.DYNAMODB_ENDPOINT ? { endpoint: vars.DYNAMODB_ENDPOINT } : {});

@@ -10,12 +10,14 @@ import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { BatchIndexView } from "../customer-index/batch-view.ts";
-import { orderKeyFromBody } from "../dlq/attributes.ts";
-import { sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
+import { DlqAttribute, orderKeyFromBody } from "../dlq/attributes.ts";
+import { deleteFromSourceQueue, sendToDeadLetterQueue } from "../dlq/dead-letter.ts";
 import { backoffVisibility } from "../dlq/visibility.ts";
 import {
   type ErrorSummary,
   isPermanent,
+  LeaseHeldError,
+  OutOfTimeError,
   ServiceTitanUnavailableError,
   type SyncError,
   toSyncError,
@@ -24,6 +26,7 @@ import type { SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import { parseOrderMessage } from "../order/parse-message.ts";
 import { type SyncBatch, type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
+import { type InvocationBudget, type InvocationTiming, startInvocationBudget } from "./invocation-budget.ts";
 
 export const RecordStatus = {
   Synced: "synced",
@@ -50,7 +53,7 @@ export interface WorkerObserver {
   recordIndexFallback?(): void;
   /** The batch's index catch-up failed; matching went on with the index as it was. */
   recordIndexCatchUpFailure?(error: SyncError): void;
-  /** End of an invocation: publish what was aggregated (EMF metrics). */
+  /** End of an invocation: hand what was aggregated to the metrics (the handler's `logMetrics` publishes them). */
   flush?(): void;
 }
 
@@ -67,6 +70,8 @@ export interface WorkerDependencies extends SyncDependencies {
   maxReceiveCount?: number;
   /** Visibility backoff for transient failures (seconds, doubled per receive). */
   retryBackoff?: { baseSeconds: number; maxSeconds: number };
+  /** Margins of the invocation's time (defaults in `invocation-budget.ts`). */
+  timing?: InvocationTiming;
   observer?: WorkerObserver;
 }
 
@@ -75,10 +80,15 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
 
+/**
+ * `signal`: the runtime's abort signal (middy passes one that fires just before the timeout). The
+ * batch stops earlier on its own (`invocation-budget.ts`) and always returns a partial response.
+ */
 export async function processBatch(
   records: readonly SQSRecord[],
   deps: WorkerDependencies,
   context: InvocationContext,
+  signal?: AbortSignal,
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
   const batch: SyncBatch = {
@@ -90,26 +100,35 @@ export async function processBatch(
         })
       : undefined,
   };
+  const budget = startInvocationBudget(context.getRemainingTimeInMillis(), {
+    ...(deps.timing ? { timing: deps.timing } : {}),
+    ...(signal ? { signal } : {}),
+  });
   try {
     await forEachConcurrently(records, deps.recordConcurrency, async (record) => {
-      const outcome = await processRecord(record, deps, context, batch);
+      const outcome = await processRecord(record, deps, context, budget, batch);
       deps.observer?.recordDone(outcome);
       if (outcome.status === RecordStatus.Retry) batchItemFailures.push({ itemIdentifier: record.messageId });
     });
   } finally {
+    budget.dispose();
     deps.observer?.flush?.();
   }
   return { batchItemFailures };
 }
 
-export async function processRecord(
+async function processRecord(
   record: SQSRecord,
   deps: WorkerDependencies,
   context: InvocationContext,
+  budget: InvocationBudget,
   batch: SyncBatch = {},
 ): Promise<RecordOutcome> {
   let orderKey: string | undefined;
   try {
+    if (!budget.mayStartRecord()) {
+      throw new OutOfTimeError("Not starting the record: too close to the invocation's deadline");
+    }
     const order = parseOrderMessage(record.body);
     orderKey = orderKeyToString({ store: order.store, orderId: order.orderId });
     const result = await syncOrder(
@@ -117,8 +136,13 @@ export async function processRecord(
       deps,
       {
         ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
-        leaseMs: Math.max(1_000, context.getRemainingTimeInMillis()),
+        leaseMs: budget.leaseMs(),
+        lateWriteMarginMs: budget.lateWriteMarginMs,
+        stopAtMs: budget.stopAtMs,
+        writeStartMarginMs: budget.writeStartMarginMs,
+        signal: budget.signal,
         finalAttempt: isLastReceive(record, deps),
+        replayCount: replayCountOf(record),
       },
       batch,
     );
@@ -131,7 +155,7 @@ export async function processRecord(
     const base = { messageId: record.messageId, ...(knownKey ? { orderKey: knownKey } : {}), error: error.toSummary() };
     if (isPermanent(error)) {
       try {
-        await sendToDeadLetterQueue({ sqs: deps.sqs, dlqUrl: deps.dlqUrl, record, error });
+        await deadLetterOnce(record, deps, error);
         return { ...base, status: RecordStatus.DeadLettered };
       } catch (sendFailure) {
         // Not in the DLQ yet: let SQS redeliver it rather than delete it.
@@ -141,16 +165,15 @@ export async function processRecord(
     if (isLastReceive(record, deps)) {
       // SQS's redrive would move it without a word; sent here, the dead letter says why it failed.
       try {
-        await sendToDeadLetterQueue({ sqs: deps.sqs, dlqUrl: deps.dlqUrl, record, error });
+        await deadLetterOnce(record, deps, error);
         return { ...base, status: RecordStatus.DeadLettered };
       } catch {
         return { ...base, status: RecordStatus.Retry }; // the redrive still catches it
       }
     }
-    const retryAfterSeconds =
-      error instanceof ServiceTitanUnavailableError && error.retryAfterMs !== undefined
-        ? Math.ceil(error.retryAfterMs / 1000)
-        : undefined;
+    const retryAfterMs =
+      error instanceof ServiceTitanUnavailableError || error instanceof LeaseHeldError ? error.retryAfterMs : undefined;
+    const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
     await backoffVisibility({
       sqs: deps.sqs,
       queueUrl: deps.queueUrl,
@@ -160,6 +183,23 @@ export async function processRecord(
     });
     return { ...base, status: RecordStatus.Retry };
   }
+}
+
+/**
+ * Sends the dead letter, then deletes the message from the orders queue at once instead of leaving
+ * that to the end of the invocation: if the invocation then fails whole (times out, crashes), the
+ * event source redelivers its batch, and a message already dead-lettered would go to the DLQ again.
+ * A failed delete is harmless here (the event source deletes it after a successful invocation).
+ */
+async function deadLetterOnce(record: SQSRecord, deps: WorkerDependencies, error: SyncError): Promise<void> {
+  await sendToDeadLetterQueue({ sqs: deps.sqs, dlqUrl: deps.dlqUrl, record, error });
+  await deleteFromSourceQueue({ sqs: deps.sqs, queueUrl: deps.queueUrl, record });
+}
+
+/** The DLQ replay mark the message carries (`lib/dlq/replay.ts` raises it); 0 when never replayed. */
+function replayCountOf(record: SQSRecord): number {
+  const count = Number(record.messageAttributes?.[DlqAttribute.ReplayCount]?.stringValue);
+  return Number.isInteger(count) && count > 0 ? count : 0;
 }
 
 /** This receive is the last one before SQS's redrive policy moves the message to the DLQ. */

@@ -6,6 +6,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as z from "zod";
 import { ConfigError, ReasonCode } from "../errors.ts";
+import { issuePaths } from "../validation/issues.ts";
 
 export const serviceTitanSecretSchema = z.object({
   clientId: z.string().min(1),
@@ -29,7 +30,7 @@ export async function readServiceTitanSecret(
   }
   const parsed = serviceTitanSecretSchema.safeParse(json);
   if (!parsed.success) {
-    const keys = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
+    const keys = issuePaths(parsed.error.issues).join(", ");
     throw new ConfigError(
       ReasonCode.ConfigInvalid,
       "ST_SECRET_NAME",

@@ -4,10 +4,11 @@
  * case-insensitive partial match over code, display name and description (spec), so "FLT-16x25x1"
  * also finds "FLT-16x25x1-M11" and callers must compare `code` themselves.
  *
- * Sandbox choices (live behaviour undocumented): `code` is unique per item kind, compared
- * case-insensitively; a duplicate is a **400** with `errors.code` (the spec documents only 400 for
- * creates). Ids come from the shared counter, so they are distinct across all SKU kinds, as the
- * invoice's `skuId` requires.
+ * Whether ServiceTitan refuses a second item with the same `code` is undocumented (UNCONFIRMED).
+ * By default the sandbox accepts duplicates, so the worker is tested without relying on a refusal;
+ * with `uniquePricebookCodes` on, `code` is unique per item kind, compared case-insensitively, and a
+ * duplicate is a **400** with `errors.code` (the spec documents only 400 for creates). Ids come from
+ * the shared counter, so they are distinct across all SKU kinds, as the invoice's `skuId` requires.
  */
 import { z } from "zod";
 import { decimal, int64, parseBody } from "../body.ts";
@@ -278,6 +279,7 @@ function get(kind: SkuKind) {
 }
 
 function assertCodeFree(state: SandboxState, kind: SkuKind, code: string, exceptId?: number): void {
+  if (!state.uniquePricebookCodes) return;
   const taken = [...skuMap(state, kind).values()].some(
     (s) => s.id !== exceptId && s.code.toLowerCase() === code.toLowerCase(),
   );

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, type Message, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDlqReplayHandler } from "../../functions/dlq-replay.ts";
-import { ReasonCode } from "../../lib/errors.ts";
+import { InvalidMessageError, ReasonCode } from "../../lib/errors.ts";
 import { createLogger, memorySink } from "../../lib/observability/logger.ts";
 import { type LocalAws, startLocalAws } from "../../local/aws.ts";
 import { createLambdaContext } from "../../local/lambda-context.ts";
@@ -90,16 +90,20 @@ describe("dlq-replay Lambda handler", () => {
       logger: createLogger({ sink: sink.sink }),
     });
     // Act
-    const result = await handler(
-      { reason: ReasonCode.ServiceTitanUnavailable, olderThanMinutes: 30 },
-      createLambdaContext({ timeoutMs: 300_000 }),
-    );
+    const context = createLambdaContext({ timeoutMs: 300_000, functionName: "dlq-replay-test" });
+    const result = await handler({ reason: ReasonCode.ServiceTitanUnavailable, olderThanMinutes: 30 }, context);
     // Assess
     expect(result).toMatchObject({ scanned: 2, skipped: 1, dryRun: false, complete: true, failed: [] });
     expect(result.moved).toEqual([expect.objectContaining({ orderKey: "test-store:H-1", replayCount: 1 })]);
     expect(orderIds(await drain(queueUrl))).toEqual(["H-1"]);
     expect(orderIds(await drain(dlqUrl))).toEqual(["H-2"]);
-    expect(sink.records().at(-1)).toMatchObject({ message: "DLQ replay finished", summary: { moved: 1, skipped: 1 } });
+    expect(sink.records().at(-1)).toMatchObject({
+      message: "DLQ replay finished",
+      summary: { moved: 1, skipped: 1 },
+      // injectLambdaContext
+      function_name: "dlq-replay-test",
+      function_request_id: context.awsRequestId,
+    });
     expect(sink.lines.join("\n")).not.toContain(fakePerson.email);
   });
 
@@ -120,8 +124,12 @@ describe("dlq-replay Lambda handler", () => {
       (error: unknown) => error,
     );
     // Assess
-    expect(outcome).toBeInstanceOf(Error);
-    expect(String((outcome as Error).message)).toMatch(/Invalid replay request/);
+    expect(outcome).toBeInstanceOf(InvalidMessageError);
+    expect(outcome).toMatchObject({
+      kind: "permanent",
+      fieldPaths: expect.arrayContaining(["reason", "limit", "extra"]),
+    });
+    expect(String((outcome as Error).message)).toMatch(/Invalid replay request: .*limit/);
     expect(await drain(queueUrl)).toEqual([]);
     expect(orderIds(await drain(dlqUrl))).toEqual(["H-3"]);
   });

@@ -4,31 +4,14 @@
  * order is synced exactly once; a permanent failure fixed in the config is replayed and synced once.
  * Every world scans what the worker logged for the personal data it was sent when it stops.
  */
-import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { replayDeadLetters } from "../../lib/dlq/replay.ts";
 import { OrderLedger } from "../../lib/ledger/ledger.ts";
 import { startLocalSession } from "../../local/session.ts";
 import { type BadOrderBody, badOrderBodies, buildOrderEvent } from "../support/order-factory.ts";
+import { drainQueue } from "../support/queues.ts";
 import { effectCounts } from "../support/snapshot.ts";
-import { startWorld, type World } from "../support/world.ts";
-
-async function drainQueue(world: World, queueUrl: string): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (;;) {
-    const { Messages = [] } = await world.session.aws.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        MessageAttributeNames: ["All"],
-        VisibilityTimeout: 300,
-        WaitTimeSeconds: 0,
-      }),
-    );
-    if (Messages.length === 0) return messages;
-    messages.push(...Messages);
-  }
-}
+import { startWorld } from "../support/world.ts";
 
 describe("a batch mixing valid orders with 1,000 malformed ones", () => {
   it("syncs every valid order and dead-letters every bad one with its reason; no batch crashes", async () => {

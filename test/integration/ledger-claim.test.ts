@@ -2,45 +2,18 @@
  * `OrderLedger.claim` against dynalite over loopback: every outcome of the decision table, its
  * DynamoDB cost, and the races it must win exactly once. Each test asserts the stored item.
  */
-import { randomUUID } from "node:crypto";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ServiceTitanRejectedError } from "../../lib/errors.ts";
-import { LedgerStatus, type OrderKey, OrderLedger } from "../../lib/ledger/ledger.ts";
-import { orderPartitionKey } from "../../lib/ledger/order-key.ts";
-import { type LocalAws, startLocalAws } from "../../local/aws.ts";
+import { LedgerStatus, type OrderKey } from "../../lib/ledger/ledger.ts";
+import { hashA, hashB, ledgerTestStartMs, newOrderKey, useLedgerTable } from "../support/ledger-table.ts";
 
-const startMs = Date.UTC(2026, 10, 20, 15, 0, 0);
+const startMs = ledgerTestStartMs;
 const leaseMs = 60_000;
-const hashA = "a".repeat(64);
-const hashB = "b".repeat(64);
 
-let aws: LocalAws;
-let doc: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  aws = await startLocalAws();
-  doc = DynamoDBDocumentClient.from(aws.dynamo);
-});
-afterAll(async () => {
-  await aws?.stop();
-});
-
-/** A ledger whose clock the test moves by hand. */
-function ledgerAt(clock: { ms: number }): OrderLedger {
-  return new OrderLedger({ dynamo: aws.dynamo, tableName: aws.tableName, now: () => clock.ms });
-}
-
-function newKey(): OrderKey {
-  return { store: "test-store", orderId: `order-${randomUUID()}` };
-}
-
-async function storedItem(key: OrderKey): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await doc.send(
-    new GetCommand({ TableName: aws.tableName, Key: { pk: orderPartitionKey(key) }, ConsistentRead: true }),
-  );
-  return Item;
-}
+const table = useLedgerTable();
+const ledgerAt = (clock: { ms: number }) => table.ledgerAt(clock);
+const newKey = () => newOrderKey();
+const storedItem = (key: OrderKey) => table.orderItem(key);
 
 function rejected(): ServiceTitanRejectedError {
   return new ServiceTitanRejectedError("ServiceTitan rejected the job", 400);
@@ -271,7 +244,7 @@ describe("claim after a permanent failure", () => {
     clock.ms += 60_000;
 
     // Act
-    const result = await ledger.claim(key, hashA, { ownerToken: "replay-1", leaseMs });
+    const result = await ledger.claim(key, hashA, { ownerToken: "replay-1", leaseMs, replayCount: 1 });
 
     // Assess
     expect(result.outcome).toBe("resumed");
@@ -280,9 +253,71 @@ describe("claim after a permanent failure", () => {
       status: "in_progress",
       ownerToken: "replay-1",
       attempts: 2,
+      replayCount: 1,
       payloadHash: hashA,
       lastError: { reason: "ST_REJECTED", kind: "permanent" },
     });
+  });
+
+  it("a redelivery with the same hash and no newer replay mark is `failed` and changes nothing", async () => {
+    // Prepare: failed under a message replayed once; SQS then delivers that same message again
+    const clock = { ms: startMs };
+    const ledger = ledgerAt(clock);
+    const key = newKey();
+    await ledger.claim(key, hashA, { ownerToken: "owner-1", leaseMs, replayCount: 1 });
+    await ledger.fail(key, "owner-1", rejected(), { permanent: true, progress: { customerId: 101 } });
+    const before = await storedItem(key);
+    clock.ms += 60_000;
+
+    // Act
+    const redelivered = await ledger.claim(key, hashA, { ownerToken: "owner-2", leaseMs, replayCount: 1 });
+    const unmarked = await ledger.claim(key, hashA, { ownerToken: "owner-3", leaseMs });
+
+    // Assess
+    expect(redelivered.outcome).toBe("failed");
+    expect(unmarked.outcome).toBe("failed");
+    expect(redelivered.record.lastError).toMatchObject({ reason: "ST_REJECTED" });
+    expect(await storedItem(key)).toEqual(before);
+  });
+
+  it("saves what the failed attempt created: new content is then a conflict", async () => {
+    // Prepare: the customer was created, then ServiceTitan rejected the job; no checkpoint in between
+    const ledger = ledgerAt({ ms: startMs });
+    const key = newKey();
+    await ledger.claim(key, hashA, { ownerToken: "owner-1", leaseMs });
+    await ledger.fail(key, "owner-1", rejected(), {
+      permanent: true,
+      progress: { customerId: 101, customerCreated: true, matchedBy: "created", locationId: 201 },
+    });
+
+    // Act
+    const result = await ledger.claim(key, hashB, { ownerToken: "owner-2", leaseMs });
+
+    // Assess
+    expect(result.outcome).toBe("conflict");
+    expect(await storedItem(key)).toMatchObject({
+      status: "failed",
+      payloadHash: hashA,
+      progress: { customerId: 101 },
+    });
+  });
+
+  it("new content waits while the failed attempt holds its lease (a write of it may still land)", async () => {
+    // Prepare
+    const clock = { ms: startMs };
+    const ledger = ledgerAt(clock);
+    const key = newKey();
+    await ledger.claim(key, hashA, { ownerToken: "owner-1", leaseMs });
+    await ledger.fail(key, "owner-1", rejected(), { permanent: true, holdLeaseMs: 30_000 });
+
+    // Act
+    const early = await ledger.claim(key, hashB, { ownerToken: "owner-2", leaseMs });
+    clock.ms += 30_000;
+    const later = await ledger.claim(key, hashB, { ownerToken: "owner-3", leaseMs });
+
+    // Assess
+    expect(early.outcome).toBe("lease_held");
+    expect(later.outcome).toBe("resumed");
   });
 
   it("takes over with a different hash when nothing was recorded (nothing reached ServiceTitan)", async () => {

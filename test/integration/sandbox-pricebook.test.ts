@@ -50,12 +50,15 @@ describe("sandbox pricebook", () => {
     expect(any.body.data.map((s) => s.id)).toEqual([seedIds.materials.retiredFilter]);
   });
 
-  it("rejects a searchText shorter than the spec's minimum of 2", async () => {
+  it("rejects a searchText outside the spec's 2–200 characters, naming the field", async () => {
     // Prepare / Act
-    const reply = await client.get("pricebook", "/materials", { searchText: "F" });
+    const short = await client.get("pricebook", "/materials", { searchText: "F" });
+    const long = await client.get("pricebook", "/services", { searchText: "F".repeat(201) });
+    const longest = await client.get("pricebook", "/equipment", { searchText: "F".repeat(200) });
     // Assess
-    expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ errors: { searchText: expect.any(Array) } });
+    expect([short.status, long.status, longest.status]).toEqual([400, 400, 200]);
+    expect(short.body).toMatchObject({ errors: { searchText: expect.any(Array) } });
+    expect(long.body).toMatchObject({ errors: { searchText: expect.any(Array) } });
   });
 
   it("creates materials, equipment and services with 201 and ids distinct across kinds", async () => {
@@ -82,13 +85,33 @@ describe("sandbox pricebook", () => {
     expect(sandbox.state.materials.get(material.body.id)?.costOfSaleAccount).toBe("Cost of Goods");
   });
 
-  it("refuses a duplicate code of the same kind with a 400 naming code", async () => {
+  it("accepts a duplicate code by default: that live ServiceTitan refuses one is undocumented", async () => {
     // Prepare: FLT-16x25x1 is seeded.
     // Act
-    const reply = await client.post("pricebook", "/materials", { code: "flt-16x25x1", description: "Dup" });
+    const reply = await client.post<Sku>("pricebook", "/materials", { code: "FLT-16x25x1", description: "Dup" });
     // Assess
-    expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ errors: { code: expect.any(Array) } });
+    expect(reply.status).toBe(201);
+    const sameCode = [...sandbox.state.materials.values()].filter((s) => s.code === "FLT-16x25x1");
+    expect(sameCode).toHaveLength(2);
+    sandbox.state.materials.delete(reply.body.id);
+  });
+
+  it("refuses a duplicate code of the same kind with a 400 naming code when switched to unique codes", async () => {
+    // Prepare: FLT-16x25x1 is seeded.
+    const unique = await startTestSandbox({ uniquePricebookCodes: true });
+    try {
+      // Act
+      const reply = await new SandboxClient(unique).post("pricebook", "/materials", {
+        code: "flt-16x25x1",
+        description: "Dup",
+      });
+      // Assess
+      expect(reply.status).toBe(400);
+      expect(reply.body).toMatchObject({ errors: { code: expect.any(Array) } });
+    } finally {
+      await unique.stop();
+      unique.assertContract();
+    }
   });
 
   it("requires code and description", async () => {

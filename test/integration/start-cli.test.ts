@@ -3,43 +3,41 @@
  * written by someone else (JSON lines, with a broken line) work with `--orders … --json`,
  * `--dry-run` writes nothing to ServiceTitan, and a broken config names its bad key.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runStart } from "../../local/start.ts";
-import { startTestSandbox, type TestSandbox } from "../support/sandbox.ts";
+import { countLine } from "../../local/start.ts";
+import type { OrderSummary } from "../../local/summary.ts";
+import { startTestSandbox } from "../support/sandbox.ts";
 import { effectCounts } from "../support/snapshot.ts";
+import { start, startProcess } from "../support/start-cli.ts";
 import { repoRoot } from "../support/world.ts";
 
-interface Captured {
-  out: string;
-  err: string;
-}
-
-async function start(argv: string[], sandbox?: TestSandbox): Promise<{ code: number } & Captured> {
-  const captured: Captured = { out: "", err: "" };
-  const code = await runStart(argv, {
-    stdout: { write: (text: string) => (captured.out += text) },
-    stderr: { write: (text: string) => (captured.err += text) },
-    env: {},
-    ...(sandbox
-      ? {
-          serviceTitan: {
-            apiUrl: sandbox.apiUrl,
-            authUrl: sandbox.authUrl,
-            tenantId: sandbox.tenantId,
-            ...sandbox.credentials,
-          },
-        }
-      : {}),
-  });
-  return { code, ...captured };
+/** The `npm start` sample output in README's "Get started": its "Sending" line, table rows and total line. */
+function readmeSampleOutput() {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const getStarted = readme.slice(readme.indexOf("## Get started"), readme.indexOf("## `npm start` options"));
+  const block = /```text\n([\s\S]*?)```/.exec(getStarted)?.[1] ?? "";
+  const lines = block.split("\n").filter(Boolean);
+  const cells = (line: string) =>
+    line
+      .split("│")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+  const rows = lines
+    .filter((line) => /^│ \d+ /.test(line))
+    .map(cells)
+    .map((c) => [c[1], c[2], c[7], (c[8] ?? "").replace(/ \(.*$/, "")]);
+  return {
+    sending: lines.find((line) => line.startsWith("Sending")),
+    rows,
+    total: lines.at(-1),
+  };
 }
 
 interface SummaryRow {
+  index: number;
   orderKey: string | null;
   status: string;
   matchedBy: string | null;
@@ -51,14 +49,11 @@ interface SummaryRow {
 describe("npm start", () => {
   it("runs the bundled examples to their expected states (as a real process, with its own sandbox)", async () => {
     // Act
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "local/start.ts", "--json"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      timeout: 120_000,
-    });
+    const { code, out: stdout } = await startProcess(["--json"]);
 
-    // Assess
-    const summary = JSON.parse(stdout) as { orders: SummaryRow[]; drained: boolean };
+    // Assess: EX-1006 is broken on purpose: its dead letter is the expected outcome, so the run exits 0.
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as { orders: SummaryRow[]; drained: boolean; serviceTitanCalls: number };
     expect(summary.drained).toBe(true);
     expect(summary.orders.map((o) => [o.orderKey, o.status, o.matchedBy ?? o.reason])).toEqual([
       ["example-filters:EX-1001", "synced", "created"],
@@ -70,6 +65,21 @@ describe("npm start", () => {
       ["example-filters:EX-1001", "duplicate", "created"],
     ]);
     expect(summary.orders.every((o) => o.status === "dlq" || (o.jobId !== null && o.lines !== null))).toBe(true);
+
+    // The README's sample output is this run: same rows, same totals, same number of ServiceTitan calls.
+    const sample = readmeSampleOutput();
+    expect(sample.sending).toBe(`Sending ${summary.orders.length} orders to the local orders queue…`);
+    expect(sample.rows).toEqual(
+      summary.orders.map((o) => [
+        o.orderKey,
+        o.matchedBy ?? "",
+        String(o.lines ?? ""),
+        o.status === "dlq" ? `DLQ: ${o.reason}` : o.status,
+      ]),
+    );
+    expect(sample.total).toBe(
+      `${countLine(summary.orders as OrderSummary[])}; ${summary.serviceTitanCalls} ServiceTitan calls`,
+    );
   }, 150_000);
 
   it("syncs orders written by someone else as JSON lines, a broken line included", async () => {
@@ -100,8 +110,8 @@ describe("npm start", () => {
       // Act
       const { code, out } = await start(["--orders", file, "--json"], sandbox);
 
-      // Assess
-      expect(code).toBe(0);
+      // Assess: the broken line is dead-lettered (exit 3), the others are synced.
+      expect(code).toBe(3);
       const rows = (JSON.parse(out) as { orders: SummaryRow[] }).orders;
       expect(rows.map((r) => [r.orderKey, r.status, r.matchedBy ?? r.reason])).toEqual([
         ["default:A-1", "synced", "created"],
@@ -129,7 +139,7 @@ describe("npm start", () => {
       // Act
       const { code, out } = await start(["--dry-run", "--json", "--config", configFile], sandbox);
 
-      // Assess
+      // Assess: EX-1006 would be dead-lettered, as in a real run, which is what the bundled examples expect.
       expect(code).toBe(0);
       const plans = JSON.parse(out) as {
         orders: { plan?: { customer: { action: string; matchedBy?: string } }; error?: { reason: string } }[];

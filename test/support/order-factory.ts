@@ -526,6 +526,7 @@ function* badMoney(): Generator<BadOrderBody> {
     "\u0661\u0662",
   ];
   for (const value of prices) yield mutated("lines.0.unitPrice", value);
+  for (const value of [-5, "-5.00", -0.01]) yield mutated("lines.0.unitPrice", value);
   for (const value of ["1.005", 3.333, "$5"]) yield mutated("totals.total", value);
   yield mutated("totals.tax", "-0.001");
 }

@@ -44,8 +44,9 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
   const violations: ContractViolation[] = [];
   const userHook = options.onExchange;
   const onExchange = (exchange: Exchange): void => {
-    if (contract !== undefined) violations.push(...contract.validate(exchange));
+    // The test's hook first, in the tick the reply was sent (e.g. to kill a worker before it reads it).
     userHook?.(exchange);
+    if (contract !== undefined) violations.push(...contract.validate(exchange));
   };
   const sandbox = await startSandbox({ ...options, onExchange });
   const extras: Omit<TestSandbox, keyof Sandbox> = {

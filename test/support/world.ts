@@ -106,6 +106,8 @@ export async function startWorld(
     },
     visibilityTimeoutSeconds: 10,
     retryBackoff: { baseSeconds: 1, maxSeconds: 2 },
+    // A lease outlives a write with no definite answer by this much; short, so tests don't wait a minute.
+    timing: { lateWriteMarginMs: 1_000 },
     ...options.session,
   });
   const http = createServiceTitanClient({ settings: serviceTitan, maxCallsPerSecond: 20 });
@@ -135,7 +137,8 @@ export async function startWorld(
       const texts = bodies.map((b) => (typeof b === "string" ? b : JSON.stringify(b)));
       for (const text of texts) for (const [value, field] of personalValues(text)) sentValues.set(value, field);
       const ids = await session.send(texts);
-      world.lastRun = await session.runUntilDrained({ deadlineMs: 120_000 });
+      // Waits on progress, not a fixed deadline: CI may share the machine with another `npm start`.
+      world.lastRun = await session.runUntilDrained({ stallMs: 120_000 });
       return ids.map((id) => {
         const outcome = session.outcomes.get(id);
         if (!outcome) throw new Error(`message ${id} was never processed`);

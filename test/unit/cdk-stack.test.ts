@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CfnElement, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,37 +15,20 @@ import { loadEnvironmentConfig } from "../../cdk/environment-config.ts";
 import { orderSyncTimeout } from "../../cdk/order-sync-stack.ts";
 import { parseSyncConfig } from "../../lib/config/parse-config.ts";
 import { ConfigError } from "../../lib/errors.ts";
+import {
+  logicalId,
+  only,
+  type Resource,
+  roleStatements,
+  skipBundling as skipBundlingOnly,
+} from "../support/cdk-template.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const skipBundling = { "aws:cdk:bundling-stacks": [] };
+/** The feature flags `cdk synth` applies from cdk.json: the tests synthesize the template the CLI deploys. */
+const featureFlags = (JSON.parse(readFileSync(path.join(repoRoot, "cdk.json"), "utf8")) as { context: object }).context;
+const skipBundling = { ...featureFlags, ...skipBundlingOnly };
 /** Synthesis is CPU-bound (2–4 s per stack, plus esbuild for dev); generous for a loaded 2-core CI box. */
 const synthTimeoutMs = 120_000;
-
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
-
-function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-function only(template: Template, type: string, id: string): Resource {
-  const resource = template.findResources(type)[id] as Resource | undefined;
-  if (resource === undefined) throw new Error(`No ${type} ${id}`);
-  return resource;
-}
-
-/** The statements of every policy attached to a role, as `{ actions (sorted), resource (JSON) }`. */
-function roleStatements(template: Template, roleId: string): { actions: string[]; resource: string }[] {
-  const policies = Object.values(template.findResources("AWS::IAM::Policy")) as Resource[];
-  return policies
-    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
-    .map((statement) => {
-      expect(statement.Effect).toBe("Allow");
-      const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
-      return { actions: [...actions].sort(), resource: JSON.stringify(statement.Resource) };
-    });
-}
 
 function getAtt(id: string): string {
   return JSON.stringify({ "Fn::GetAtt": [id, "Arn"] });
@@ -70,7 +52,7 @@ describe("OrderSync-dev (bundled)", () => {
 
   beforeAll(() => {
     // Prepare / Act: the real bundle, as `cdk synth -c env=dev` builds it.
-    built = createOrderSyncApp({ envName: "dev" });
+    built = createOrderSyncApp({ envName: "dev", appProps: { context: featureFlags } });
     template = Template.fromStack(built.stack);
     const { stack } = built;
     ids = {
@@ -183,7 +165,11 @@ describe("OrderSync-dev (bundled)", () => {
     expect(Object.keys(env).filter((name) => /SECRET$|CLIENT_ID|APP_KEY|PASSWORD|TOKEN/.test(name))).toEqual([]);
     const wholeTemplate = JSON.stringify(template.toJSON());
     expect(wholeTemplate).not.toMatch(/clientSecret|appKey|resolve:secretsmanager/);
-    template.resourceCountIs("AWS::SecretsManager::Secret", 0);
+    // The only secret the stack creates is the customer index's generated HMAC key, never the credentials.
+    const secrets = Object.values(template.findResources("AWS::SecretsManager::Secret")) as Resource[];
+    expect(secrets.map((secret) => Object.keys(secret.Properties).sort())).toEqual([
+      ["Description", "GenerateSecretString"],
+    ]);
   });
 
   it("consumes the orders queue with partial batch failures and the configured concurrency", () => {
@@ -208,7 +194,9 @@ describe("OrderSync-dev (bundled)", () => {
     // Act
     const statements = roleStatements(template, roleId);
     // Assess
-    const secretArn = statements.find((s) => s.actions.includes("secretsmanager:GetSecretValue"))?.resource ?? "";
+    const secretArn =
+      statements.find((s) => s.actions.includes("secretsmanager:GetSecretValue") && s.resource.includes(":secret:"))
+        ?.resource ?? "";
     expect(secretArn).toContain(":secret:order-sync/dev/servicetitan-??????");
     expect(statements).toEqual(
       expect.arrayContaining([
@@ -217,12 +205,15 @@ describe("OrderSync-dev (bundled)", () => {
         { actions: send, resource: getAtt(ids.dlq) },
         {
           actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-          resource: JSON.stringify([{ "Fn::GetAtt": [ids.table, "Arn"] }]),
+          resource: getAtt(ids.table),
         },
         { actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resource: secretArn },
       ]),
     );
-    expect(statements).toHaveLength(5);
+    // The customer index's table and look-up index (test/unit/cdk-customer-index.test.ts); its HMAC key shares
+    // the secret statement, which cdk.json's minimizePolicies flag merges.
+    expect(secretArn).toContain("CustomerIndexHmacKey");
+    expect(statements).toHaveLength(7);
     expect(only(template, "AWS::IAM::Role", roleId).Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -260,6 +251,8 @@ describe("OrderSync-dev (bundled)", () => {
       [
         "OrderSync-dev-DlqNotEmpty",
         "OrderSync-dev-DlqReplayErrors",
+        "OrderSync-dev-IndexLag",
+        "OrderSync-dev-IndexRefreshErrors",
         "OrderSync-dev-OldestOrderAge",
         "OrderSync-dev-OrderSyncErrors",
         "OrderSync-dev-OrderSyncThrottles",
@@ -448,6 +441,18 @@ describe("configuration failures", () => {
     expect((error as ConfigError).message).toMatch(/deploy\.serviceTitanEnvironment/);
   });
 
+  it("rejects a batch that can't finish within the function's timeout, naming the keys", () => {
+    // Prepare: 100 orders per batch with 50 containers sharing 55 calls/s (1 call/s each)
+    const configDir = configDirWith("qa", (config) => {
+      config.deploy = { ...config.deploy, batchSize: 100, maxBatchingWindowSeconds: 1, maxConcurrency: 50 };
+    });
+    // Act
+    const attempt = () => createOrderSyncApp({ envName: "qa", configDir, appProps: { context: skipBundling } });
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/deploy\.batchSize 100 .*deploy\.maxConcurrency 50/);
+  });
+
   it("requires the deploy section", () => {
     // Prepare
     const configDir = configDirWith("qa", (config) => {
@@ -474,4 +479,26 @@ describe("cdk-nag wiring", () => {
     },
     synthTimeoutMs,
   );
+});
+
+describe("cdk.json", () => {
+  it("configures every feature flag aws-cdk-lib recommends, so synth has none left unconfigured", () => {
+    // Prepare
+    const recommended = JSON.parse(
+      readFileSync(path.join(repoRoot, "node_modules/aws-cdk-lib/recommended-feature-flags.json"), "utf8"),
+    ) as Record<string, unknown>;
+
+    // Act
+    const unset = Object.keys(recommended).filter((flag) => !(flag in featureFlags));
+    const differing = Object.entries(recommended).filter(
+      ([flag, value]) =>
+        flag in featureFlags &&
+        JSON.stringify((featureFlags as Record<string, unknown>)[flag]) !== JSON.stringify(value),
+    );
+
+    // Assess
+    expect(Object.keys(recommended).length).toBeGreaterThan(50);
+    expect(unset).toEqual([]);
+    expect(differing).toEqual([]);
+  });
 });

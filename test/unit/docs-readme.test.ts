@@ -1,16 +1,20 @@
 /**
  * Issue 7: the README stays true to the code. The set-up block is exactly `npm start` and `npm test`;
- * every `npm run <script>` exists; every option shown for `npm start`, `npm run replay` and
- * `npm run status` is one the command's usage text offers; every reason code and DLQ attribute is in
+ * every `npm run <script>` exists; every option shown for `npm start`, `npm run replay`,
+ * `npm run status` and `npm run index` is one the command's usage text offers; every reason code and DLQ attribute is in
  * the runbook; every environment variable documented is read somewhere; links resolve; and examples
- * carry no personal-looking data.
+ * carry no personal-looking data. The sample output of `npm start` is checked against a real run in
+ * test/integration/start-cli.test.ts.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DlqAttribute } from "../../lib/dlq/attributes.ts";
 import { ReasonCode } from "../../lib/errors.ts";
+import { maxBodyBytes } from "../../lib/order/parse-message.ts";
+import { indexUsage } from "../../local/index-cli.ts";
 import { replayUsage } from "../../local/replay-cli.ts";
+import { sqsMaxMessageBytes } from "../../local/sqs-admission.ts";
 import { runStart } from "../../local/start.ts";
 import { statusUsage } from "../../local/status-cli.ts";
 
@@ -155,6 +159,33 @@ describe("commands in the docs", () => {
     expect(replayShown.filter((flag) => !replayAccepted.has(flag))).toEqual([]);
     expect(statusShown).toEqual(expect.arrayContaining(["--failed"]));
     expect(statusShown.filter((flag) => !statusAccepted.has(flag))).toEqual([]);
+  });
+
+  it("show only `npm run index` options that its CLI accepts", () => {
+    // Prepare
+    const accepted = new Set(flags(indexUsage));
+
+    // Act
+    const shown = flagsOfCommand(allText, /npm run index/);
+
+    // Assess
+    expect(shown).toEqual(expect.arrayContaining(["--status", "--rebuild"]));
+    expect(shown.filter((flag) => !accepted.has(flag))).toEqual([]);
+  });
+});
+
+describe("figures in the README", () => {
+  it("state the size limits the code enforces", () => {
+    // Prepare
+    const sizes = readme.split("\n- **Sizes**")[1]?.split("\n- ")[0] ?? "";
+    const schema = JSON.parse(read("docs/order-event.schema.json")) as {
+      properties: { lines: { maxItems: number } };
+    };
+
+    // Act + Assess
+    expect(sizes).toContain(`at most ${schema.properties.lines.maxItems} lines per order`);
+    expect(sizes).toContain(`a ${maxBodyBytes / 1024} KiB message body`);
+    expect(sizes).toContain(`SQS itself refuses bodies over ${sqsMaxMessageBytes / 1024 / 1024} MiB`);
   });
 });
 

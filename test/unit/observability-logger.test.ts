@@ -3,9 +3,12 @@
  * personal data handed to it by any route — message, extra objects, errors, appended and
  * persistent keys, child loggers — while order keys and ServiceTitan trace ids stay readable.
  */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidMessageError, ReasonCode, ServiceTitanRejectedError } from "../../lib/errors.ts";
 import { createLogger, loggerForOrder, memorySink } from "../../lib/observability/logger.ts";
+import { createLambdaContext } from "../../local/lambda-context.ts";
 
 const pii = {
   firstName: "Testy",
@@ -101,6 +104,40 @@ describe("createLogger", () => {
     expect(last).toMatchObject({ message: "synced", orderKey: "acme:1042", stTraceId: "st-trace-1", jobId: 77 });
     const childLine = sink.records().find((record) => record.message === "child line");
     expect(childLine).toMatchObject({ name: "[redacted]", notes: "[redacted]" });
+  });
+
+  it("redacts through its log formatter, with the Lambda context added by injectLambdaContext", async () => {
+    // Prepare
+    const sink = memorySink();
+    const logger = createLogger({ level: "INFO", sink: sink.sink });
+    const context = createLambdaContext({ timeoutMs: 60_000, functionName: "order-sync-test" });
+    const handler = middy<unknown, void>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .handler(async () => {
+        logger.info("inside the handler", { customer: pii });
+        loggerForOrder(logger, { store: "acme", orderId: "1" }).warn(`call ${pii.phone}`);
+      });
+
+    // Act
+    await handler({}, context);
+
+    // Assess
+    expect(sink.lines).toHaveLength(2);
+    for (const line of sink.lines) expect(line).not.toMatch(piiPattern);
+    expect(sink.records()).toEqual([
+      expect.objectContaining({
+        message: "inside the handler",
+        function_name: "order-sync-test",
+        function_request_id: context.awsRequestId,
+        cold_start: expect.any(Boolean),
+        customer: expect.objectContaining({ email: "[redacted]" }),
+      }),
+      expect.objectContaining({
+        message: "call [redacted-phone]",
+        orderKey: "acme:1",
+        function_request_id: context.awsRequestId,
+      }),
+    ]);
   });
 
   it("is silent at level SILENT", () => {

@@ -1,6 +1,7 @@
 /**
  * The EMF lines `createSyncMetrics` writes to stdout: the metric names and dimensions the CDK
  * alarms and dashboard query (cdk/metric-names.ts), aggregated counts, nothing before `flush()`.
+ * `publishStoredMetrics()` stands in for the handler's `logMetrics` middleware.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidMessageError, ReasonCode, ServiceTitanUnavailableError } from "../../lib/errors.ts";
@@ -56,7 +57,8 @@ function lineWith(lines: EmfLine[], metric: string, dimension?: [string, string]
 describe("createSyncMetrics", () => {
   it("emits the fixed names with service, reason and matchedBy dimensions, aggregated per flush", () => {
     // Prepare
-    const metrics = createSyncMetrics(createMetrics({ serviceName: "order-sync-test" }));
+    const powertools = createMetrics({ serviceName: "order-sync-test" });
+    const metrics = createSyncMetrics(powertools);
     // Act
     metrics.recordOrderSynced();
     metrics.recordOrderSynced();
@@ -71,6 +73,7 @@ describe("createSyncMetrics", () => {
     metrics.recordServiceTitanCall(undefined);
     const beforeFlush = emfLines().length;
     metrics.flush();
+    powertools.publishStoredMetrics();
     restore?.();
     // Assess
     expect(beforeFlush).toBe(0);
@@ -85,6 +88,8 @@ describe("createSyncMetrics", () => {
       OrdersDuplicate: 1,
       ServiceTitanCalls: 3,
       ServiceTitan429: 1,
+      OrdersFailedPermanent: 1,
+      OrdersFailedTransient: 1,
     });
 
     const matchedEmail = lineWith(lines, MetricName.CustomerMatched, ["matchedBy", "email"]);
@@ -102,16 +107,23 @@ describe("createSyncMetrics", () => {
 
   it("writes nothing when nothing was recorded, and starts from zero after a flush", () => {
     // Prepare
-    const metrics = createSyncMetrics(createMetrics({ serviceName: "order-sync-test" }));
+    const powertools = createMetrics({ serviceName: "order-sync-test" });
+    const metrics = createSyncMetrics(powertools);
+    const flushAndPublish = () => {
+      metrics.flush();
+      if (powertools.hasStoredMetrics()) powertools.publishStoredMetrics();
+    };
     metrics.recordOrderSynced();
-    metrics.flush();
+    flushAndPublish();
     chunks = [];
     // Act
     metrics.flush();
+    const storedAfterEmptyFlush = powertools.hasStoredMetrics();
     metrics.recordDuplicate();
-    metrics.flush();
+    flushAndPublish();
     restore?.();
     // Assess
+    expect(storedAfterEmptyFlush).toBe(false);
     const lines = emfLines();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ OrdersDuplicate: 1 });

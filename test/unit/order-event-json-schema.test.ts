@@ -102,6 +102,8 @@ describe("docs/order-event.schema.json", () => {
     ["a 65-character orderId", { orderId: "x".repeat(65) }],
     ["101 lines", { lines: Array.from({ length: 101 }, () => ({ sku: "S", name: "N", quantity: 1, unitPrice: 1 })) }],
     ["zero quantity", { lines: [{ sku: "S", name: "N", quantity: 0, unitPrice: 1 }] }],
+    ["a negative unit price", { lines: [{ sku: "S", name: "N", quantity: 1, unitPrice: -5 }] }],
+    ["a negative unit price string", { lines: [{ sku: "S", name: "N", quantity: 1, unitPrice: "-5.00" }] }],
     ["a placedAt without offset", { placedAt: "2026-03-04T15:04:05" }],
   ])("rejects %s", (_label, overrides) => {
     // Prepare

@@ -145,24 +145,29 @@ describe("defaults", () => {
 describe("money as integer cents", () => {
   it("reads decimal strings and numbers without float error", () => {
     // Act
-    const cents = unitPrices([
-      "19.99",
-      19.99,
-      "12.5",
-      12.5,
-      "0.10",
-      0.1,
-      0.3,
-      4.35,
-      1.15,
-      "1000",
-      0,
-      "-5.25",
-      " 7.00 ",
-    ]);
+    const cents = unitPrices(["19.99", 19.99, "12.5", 12.5, "0.10", 0.1, 0.3, 4.35, 1.15, "1000", 0, " 7.00 "]);
 
     // Assess: 19.99 * 100 and 4.35 * 100 are not integers in binary floating point
-    expect(cents).toEqual([1999, 1999, 1250, 1250, 10, 10, 30, 435, 115, 100000, 0, -525, 700]);
+    expect(cents).toEqual([1999, 1999, 1250, 1250, 10, 10, 30, 435, 115, 100000, 0, 700]);
+  });
+
+  it.each([
+    ["a negative number", -5],
+    ["a negative decimal string", "-5.25"],
+    ["a negative string with spaces", " -0.01"],
+  ])("rejects %s as a unit price, pointing to totals.discount", (_label, unitPrice) => {
+    // Prepare
+    const body = buildOrderBody({ lines: [{ sku: "TEST-SKU-0", name: "Test item", quantity: 1, unitPrice }] });
+
+    // Act
+    const attempt = () => parseOrderMessage(body);
+
+    // Assess
+    expect(attempt).toThrow(InvalidMessageError);
+    expect(attempt).toThrow(/lines\.0\.unitPrice: Must not be negative: a discount belongs in totals\.discount/);
+    expect(() => parseOrderMessage(body)).toThrow(
+      expect.objectContaining({ kind: "permanent", fieldPaths: ["lines.0.unitPrice"] }),
+    );
   });
 
   it.each([

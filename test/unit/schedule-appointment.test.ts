@@ -302,6 +302,30 @@ describe("requested schedule", () => {
     expect(times.start).toBe("2026-03-09T13:00:00.000Z");
   });
 
+  it("falls back to the configured rule for a window that was over before the order was placed", () => {
+    // Prepare: a 2020 window on an order placed Friday 2026-03-06 (the clock plays no part)
+    const base = { placedAt: "2026-03-06T10:00:00-06:00", schedule: requested, timeZone: "America/Chicago" };
+
+    // Act
+    const stale = planAppointment({
+      ...base,
+      requestedWindow: { start: "2020-01-06T08:00:00-06:00", end: "2020-01-06T12:00:00-06:00" },
+    });
+    const endingAtPlacement = planAppointment({
+      ...base,
+      requestedWindow: { start: "2026-03-06T06:00:00-06:00", end: "2026-03-06T10:00:00-06:00" },
+    });
+    const stillOpen = planAppointment({
+      ...base,
+      requestedWindow: { start: "2026-03-06T08:00:00-06:00", end: "2026-03-06T12:00:00-06:00" },
+    });
+
+    // Assess: Monday 08:00 CST, the configured rule; a window still open when the customer paid is kept
+    expect(stale.start).toBe("2026-03-09T13:00:00.000Z");
+    expect(endingAtPlacement.start).toBe("2026-03-09T13:00:00.000Z");
+    expect(stillOpen.start).toBe("2026-03-06T14:00:00.000Z");
+  });
+
   it("ignores the order's window when the schedule is configured", () => {
     // Act
     const times = planAppointment({

@@ -510,6 +510,30 @@ describe("ServiceTitan client: retries and errors", () => {
     // Assess
     expect(error).toBeInstanceOf(ServiceTitanUnavailableError);
     expect((error as ServiceTitanUnavailableError).reason).toBe(ReasonCode.Network);
+    expect((error as Error).message).toBe(
+      `GET crm /customers: network error reaching ${new URL(closedUrl).host} (ECONNREFUSED)`,
+    );
+  });
+
+  it("names the token endpoint's host when it can't be reached", async () => {
+    // Prepare: the API answers, the auth port is closed (e.g. a mistyped ST_AUTH_URL).
+    const stub = await startStub();
+    const closed = await startStub();
+    const closedUrl = closed.url;
+    await closed.close();
+    const { client } = clientFor(stub, {
+      settings: { apiUrl: stub.url, authUrl: closedUrl, tenantId, appKey: "ak", clientId: "cid", clientSecret: "cs" },
+      maxReadAttempts: 1,
+    });
+
+    // Act
+    const error = await rejectionOf(client.request({ method: "GET", api: "crm", path: "/customers" }));
+
+    // Assess
+    expect((error as ServiceTitanUnavailableError).reason).toBe(ReasonCode.Network);
+    expect((error as Error).message).toBe(
+      `ServiceTitan token endpoint unreachable: ${new URL(closedUrl).host} (ECONNREFUSED)`,
+    );
   });
 
   it("turns an RFC 7807 400 into a permanent rejection with field names but no values", async () => {
@@ -543,6 +567,7 @@ describe("ServiceTitan client: retries and errors", () => {
     expect(rejected.traceId).toBe("00-abc-01");
     expect(rejected.details.title).toBe("One or more validation errors occurred.");
     expect(rejected.details.fieldErrors).toEqual(["Name", "Address.Street"]);
+    expect(rejected.message).toContain("(fields: Name, Address.Street)");
     const exposed = `${rejected.message} ${JSON.stringify(rejected.toSummary())}`;
     expect(exposed).not.toMatch(/Testy|Mockingbird|example\.com/);
     expect(stub.api).toHaveLength(1);

@@ -76,9 +76,32 @@ describe("ReferenceCheck", () => {
 
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).key).toBe("product.campaignId");
+    expect((error as ConfigError).key).toBe("product.campaignId,service.campaignId");
     expect((error as ConfigError).reason).toBe("CONFIG_ID_MISSING");
     expect(http.stats.calls).toBe(calls);
+  });
+
+  it("reports every missing id at once, each with its key", async () => {
+    // Prepare: a job type, a campaign (used by both kinds) and a tag type the tenant doesn't have.
+    const config = structuredClone(exampleConfig());
+    config.product.jobTypeId = 699;
+    config.service.customerTagTypeIds.oneTime = [1103, 1199];
+    const check = new ReferenceCheck(fakeTenant({ campaigns: [702] }), config);
+
+    // Act
+    const error = await check.verified().catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).reason).toBe("CONFIG_ID_MISSING");
+    expect((error as ConfigError).key).toBe(
+      "product.jobTypeId,product.campaignId,service.campaignId,service.customerTagTypeIds.oneTime[1]",
+    );
+    expect((error as ConfigError).message).toBe(
+      "Config names 4 ids the ServiceTitan tenant doesn't have (or are inactive): product.jobTypeId (job type 699), " +
+        "product.campaignId (campaign 701), service.campaignId (campaign 701), " +
+        "service.customerTagTypeIds.oneTime[1] (tag type 1199)",
+    );
   });
 
   it("ignores an unreadable window nobody configured, but not an unreadable configured one", async () => {

@@ -50,3 +50,16 @@ export async function addInvoiceItem(
     operation,
   });
 }
+
+/**
+ * Removes one line from the invoice (`Invoices_DeleteInvoiceItem`, 200 without a body). Used only
+ * for a line of ours that a late write added a second time (see `verifyInvoice`).
+ */
+export async function deleteInvoiceItem(http: ServiceTitanHttp, invoiceId: number, itemId: number): Promise<void> {
+  await http.request({
+    method: "DELETE",
+    api,
+    path: `/invoices/${segment(invoiceId)}/items/${segment(itemId)}`,
+    operation: "Invoices_DeleteInvoiceItem",
+  });
+}

@@ -2,7 +2,7 @@
  * Pricebook endpoints (pricebook-v2.json): materials, equipment and services, one path each below
  * `/pricebook/v2/tenant/{tenant}`. There is no exact `code` filter: `searchText` is a
  * case-insensitive contains match over display name, code and description (2–200 characters), so
- * callers compare `code` themselves.
+ * callers compare `code` themselves, and a one-character code can't be searched for at all.
  */
 import type { z } from "zod";
 import type { ActiveFilter, ExternalDataFilter } from "../models/common.ts";
@@ -49,13 +49,35 @@ const endpoints = {
   service: { path: "/services", list: "Services_GetList", create: "Services_Create", body: serviceCreateRequestSchema },
 } as const satisfies Record<PricebookKind, { path: string; list: string; create: string; body: z.ZodType }>;
 
+/** `searchText` takes 2–200 characters (`minLength`/`maxLength` in pricebook-v2.json); else 400. */
+export const searchTextLength = { min: 2, max: 200 } as const;
+
+/** The sort fields the list operations document (`sort=+Field` ascending, `-Field` descending). */
+export type PricebookSortField =
+  | "Id"
+  | "Code"
+  | "DisplayName"
+  | "CreatedOn"
+  | "ModifiedOn"
+  | "Price"
+  | "MemberPrice"
+  | "AddOnPrice"
+  | "AddOnMemberPrice"
+  | "MaterialsCost"
+  | "PrimaryVendor"
+  | "Cost"
+  | "Manufacturer"
+  | "Priority";
+
 export interface PricebookItemFilter {
-  /** Contains match on display name, code and description; 2–200 characters. */
+  /** Contains match on display name, code and description; `searchTextLength` characters. */
   searchText?: string;
   /** At most 50. An empty list matches nothing (no call is made). */
   ids?: number[];
   active?: ActiveFilter;
   externalData?: ExternalDataFilter;
+  /** The spec doesn't say how codes compare (case, punctuation); see `lib/pipeline/code-order.ts`. */
+  sort?: `${"+" | "-"}${PricebookSortField}`;
   page?: number;
   pageSize?: number;
 }
@@ -77,6 +99,7 @@ export async function listPricebookItems(
       ids: checkIds(filter.ids),
       active: filter.active,
       ...externalDataQuery(filter.externalData),
+      sort: filter.sort,
       page: filter.page,
       pageSize: filter.pageSize,
     },

@@ -5,7 +5,8 @@
  * strips anything the model doesn't have.
  */
 import type { z } from "zod";
-import { issuePaths, ServiceTitanRequestInvalidError } from "../errors.ts";
+import { issuePaths } from "../../validation/issues.ts";
+import { ServiceTitanRequestInvalidError } from "../errors.ts";
 import type { ExternalDataFilter } from "../models/common.ts";
 import type { Page } from "../pagination.ts";
 import type { QueryValue } from "../types.ts";
