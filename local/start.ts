@@ -22,6 +22,7 @@ import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
 import {
   buildCustomerIndex,
+  bundledExpectedDeadLetters,
   connectServiceTitan,
   exitCodeFor,
   loadRunInputs,
@@ -59,8 +60,9 @@ Options:
 Against the sandbox the ledger lives in memory. Against a real tenant it is kept in the state
 folder, so running the same orders again finds them synced instead of creating them twice.
 
-Exit code: 0 every order synced (or was a duplicate), 1 some still pending, 2 an error stopped the
-run (config, orders file, no orders, ST_* variables), 3 some order went to the DLQ or was not sent.
+Exit code: 0 every order synced or was a duplicate (the bundled examples' EX-1006 belongs in the DLQ),
+1 some still pending, 2 an error stopped the run (config, orders file, no orders, ST_* variables),
+3 some order went to the DLQ or was not sent.
 `;
 
 // The pinned AWS SDK warns on every run that its 2027 releases need Node 22 (stack.md); noise in a CLI.
@@ -112,7 +114,7 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
   say(`ServiceTitan: ${serviceTitan.where}`);
   let state: StateFolder | undefined;
   try {
-    if (values["dry-run"]) return await dryRun(bodies, config, serviceTitan.settings, values.json, io);
+    if (values["dry-run"]) return await dryRun(bodies, config, serviceTitan.settings, values.json, io, values.orders);
 
     state = openRunState(
       { state: values.state, fresh: values["fresh-state"] },
@@ -146,7 +148,7 @@ export async function runStart(argv: readonly string[], io: StartIo): Promise<nu
         io.stdout.write(`${renderSummaryTable(result.rows, io.stdout.columns)}\n`);
         io.stdout.write(`${countLine(result.rows)}; ${result.serviceTitanCalls} ServiceTitan calls\n`);
       }
-      return exitCodeFor(result.rows, result.drained);
+      return exitCodeFor(result.rows, result.drained, expectedDeadLetters(values.orders));
     } finally {
       await session.stop();
     }
@@ -181,6 +183,11 @@ function openRunState(
   return openStateFolder(dir, settings, flags.fresh);
 }
 
+/** Only the bundled examples have an order that belongs in the DLQ; `--orders` files have none. */
+function expectedDeadLetters(ordersFile: string | undefined): ReadonlySet<string> {
+  return ordersFile === undefined ? bundledExpectedDeadLetters : new Set();
+}
+
 export function countLine(rows: readonly OrderSummary[]): string {
   const count = (status: string) => rows.filter((r) => r.status === status).length;
   const refused = count("refused");
@@ -200,6 +207,7 @@ async function dryRun(
   settings: ServiceTitanSettings,
   json: boolean,
   io: StartIo,
+  orders: string | undefined,
 ) {
   const http = createServiceTitanClient({ settings });
   const references = new ReferenceCheck(http, config);
@@ -255,7 +263,12 @@ async function dryRun(
     io.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);
   }
   return exitCodeFor(
-    plans.map((entry) => ({ status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "synced" })),
+    plans.map((entry) => ({
+      status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "synced",
+      orderKey: entry.orderKey ?? null,
+    })),
+    true,
+    expectedDeadLetters(orders),
   );
 }
 

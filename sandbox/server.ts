@@ -67,7 +67,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = createClock(options.clock);
   const seed = options.seed === undefined || options.seed === "large" ? defaultSeed() : options.seed;
   const state = stateFromSeed(seed, tenantId, seedIds.apiUserId, clock);
-  Object.assign(state.feeds, options.exportFeeds);
+  for (const [key, value] of Object.entries(options.exportFeeds ?? {})) {
+    if (value !== undefined) Object.assign(state.feeds, { [key]: value });
+  }
+  if (!Number.isSafeInteger(state.feeds.pageSize) || state.feeds.pageSize < 1) {
+    throw new TypeError(
+      `exportFeeds.pageSize must be a whole number of rows, at least 1 (got ${state.feeds.pageSize})`,
+    );
+  }
   const population = options.seed === "large" ? { ...largeTenantSize, ...options.population } : options.population;
   if (population !== undefined)
     addPopulation(state, { customers: 0, customerContacts: 0, locations: 0, ...population });

@@ -42,7 +42,7 @@ export interface SandboxOptions {
   seed?: SandboxSeed | "large";
   /**
    * A generated population added on top of the seed (large-seed.ts): deterministic, fake-looking,
-   * built in about a second per 100,000 customers. Default: none, or `largeTenantSize` with `seed: "large"`.
+   * 100,000 customers take a few seconds to build. Default: none, or `largeTenantSize` with `seed: "large"`.
    */
   population?: Partial<PopulationSize>;
   /**

@@ -23,6 +23,8 @@ export interface BatchIndexViewOptions {
   catchUpIntervalSeconds: number;
   /** Called once per batch when the index can't be used yet (backfill incomplete). */
   onFallback?: () => void;
+  /** A catch-up failed; matching goes on with the index as it is (the schedule keeps it within minutes). */
+  onCatchUpFailed?: (error: unknown) => void;
   now?: () => number;
 }
 
@@ -61,13 +63,21 @@ export class BatchIndexView {
 
   /**
    * Reads what changed since the last refresh, once per batch; true when this batch did read
-   * (look-ups are worth repeating), false when a recent refresh made it unnecessary.
+   * (look-ups are worth repeating), false when a recent refresh made it unnecessary or it failed.
+   * A failure doesn't fail the order: the index is at most one refresh interval behind, and the
+   * client has already retried throttling and server errors.
    */
   catchUp(): Promise<boolean> {
     this.catchUpPromise ??= refreshCustomerIndex(
       { http: this.http, store: this.index.store, keys: this.index.keys },
       { maxPagesPerFeed: 1, skipIfStartedWithinMs: this.options.catchUpIntervalSeconds * 1000, now: this.now },
-    ).then((result) => !result.skippedBecauseRecent);
+    ).then(
+      (result) => !result.skippedBecauseRecent,
+      (error: unknown) => {
+        this.options.onCatchUpFailed?.(error);
+        return false;
+      },
+    );
     return this.catchUpPromise;
   }
 

@@ -103,6 +103,25 @@ export class CustomerIndexStore {
     return result.Attributes ? PutOutcome.Updated : PutOutcome.Created;
   }
 
+  /**
+   * Records the tags the worker just added to a location the index knows, so the next order of the
+   * same customer doesn't add them again (the locations feed brings the same list later).
+   */
+  async setLocationTags(locationId: number, tagTypeIds: readonly number[]): Promise<void> {
+    await runDynamoRequest(this.stats, "writes", "customer-index location tags", () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [indexPartitionKey]: recordPartitionKey("location", locationId) },
+          UpdateExpression: "SET #t = :t",
+          ConditionExpression: "attribute_exists(#pk)",
+          ExpressionAttributeNames: { "#t": "tagTypeIds", "#pk": indexPartitionKey },
+          ExpressionAttributeValues: { ":t": [...tagTypeIds] },
+        }),
+      ),
+    );
+  }
+
   /** Every record whose value hashes to `lookupKey` (sparse index: gone and inactive values are absent). */
   async lookup(lookupKey: string): Promise<IndexRecord[]> {
     const records: IndexRecord[] = [];

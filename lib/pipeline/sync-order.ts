@@ -303,10 +303,13 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
 
   if (!progress.tagged) {
     tagTargets ??= await readTagTargets(http, customerId, locationId);
-    await applyMissingTags(http, tagTargets, {
-      customer: customerTagTypeIds(config, order),
-      location: locationTagTypeIds(config, order),
-    });
+    const wanted = { customer: customerTagTypeIds(config, order), location: locationTagTypeIds(config, order) };
+    await applyMissingTags(http, tagTargets, wanted);
+    if (deps.customerIndex) {
+      const tags = [...new Set([...tagTargets.location.tagTypeIds, ...wanted.location])];
+      // Best effort: a stale list only costs the next order a tag call that finds the tag present.
+      await deps.customerIndex.store.setLocationTags(locationId, tags).catch(() => undefined);
+    }
     progress.tagged = true;
   }
 }

@@ -53,6 +53,8 @@ export interface WorkerObserver {
   paymentRecordingUnavailable?(details: { status: number }): void;
   /** The customer index isn't backfilled yet: this batch matches by live searches (once per batch). */
   recordIndexFallback?(): void;
+  /** The batch's index catch-up failed; matching went on with the index as it was. */
+  recordIndexCatchUpFailure?(error: SyncError): void;
   /** End of an invocation: hand what was aggregated to the metrics (the handler's `logMetrics` publishes them). */
   flush?(): void;
 }
@@ -96,6 +98,7 @@ export async function processBatch(
       ? new BatchIndexView(deps.customerIndex, deps.http, {
           catchUpIntervalSeconds: deps.config.customerIndex.catchUpIntervalSeconds,
           onFallback: () => deps.observer?.recordIndexFallback?.(),
+          onCatchUpFailed: (error) => deps.observer?.recordIndexCatchUpFailure?.(toSyncError(error)),
         })
       : undefined,
   };

@@ -64,6 +64,9 @@ export function createTelemetryObserver(logger: Logger, metrics: SyncMetrics): W
         "Customer index backfill not complete: matching by live phone and name + address searches (e-mail only with Contact Management)",
       );
     },
+    recordIndexCatchUpFailure(error) {
+      logger.warn("Customer index catch-up failed; matching with the index as it is", { error: error.toSummary() });
+    },
     recordFailure(error) {
       metrics.recordFailure(error);
     },

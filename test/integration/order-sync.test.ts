@@ -10,7 +10,7 @@ import { startWorld, type World } from "../support/world.ts";
 let world: World;
 beforeAll(async () => {
   // Contact Management on: e-mail matching still goes through contact-methods; the customer-index work switches this.
-  world = await startWorld({ sandbox: { contactManagement: true } });
+  world = await startWorld();
 });
 afterAll(async () => {
   await world?.stop();

@@ -393,6 +393,48 @@ describe("sandbox CRM", () => {
       expect(keyWithoutGuid.status).toBe(400);
     });
 
+    it("lists contacts of customers and of locations only with one of the filters the spec requires", async () => {
+      // Prepare
+      const recent = new Date(sandbox.clock.now() - 60 * 60_000).toISOString();
+      // Act
+      const customersNone = await client.get<{ errors: object }>("crm", "/customers/contacts", {
+        createdOnOrAfter: recent,
+      });
+      const customersModified = await client.get<Page<{ modifiedOn: string }>>("crm", "/customers/contacts", {
+        modifiedOnOrAfter: recent,
+      });
+      const customersBefore = await client.get<Page<{ customerId: number }>>("crm", "/customers/contacts", {
+        modifiedBefore: "2024-03-02T00:00:00Z",
+        pageSize: 100,
+      });
+      const locationsNone = await client.get<{ errors: object }>("crm", "/locations/contacts", { pageSize: 10 });
+      const locationsById = await client.get<Page<{ locationId: number; value: string }>>(
+        "crm",
+        "/locations/contacts",
+        {
+          locationIds: String(seedIds.locations.quinnHome),
+        },
+      );
+      const locationsCreated = await client.get<Page<{ locationId: number }>>("crm", "/locations/contacts", {
+        createdBefore: "2024-03-02T00:00:00Z",
+      });
+      // Assess
+      expect(customersNone.status).toBe(400);
+      expect(Object.keys(customersNone.body.errors)).toEqual(["customerIds"]);
+      expect(customersModified.status).toBe(200);
+      expect(customersModified.body.data.length).toBeGreaterThan(0);
+      expect(customersModified.body.data.every((c) => c.modifiedOn >= recent)).toBe(true);
+      expect(new Set(customersBefore.body.data.map((c) => c.customerId))).toEqual(
+        new Set(Object.values(seedIds.customers)),
+      );
+      expect(locationsNone.status).toBe(400);
+      expect(Object.keys(locationsNone.body.errors)).toEqual(["locationIds"]);
+      expect(locationsById.body.data.map((c) => [c.locationId, c.value])).toEqual([
+        [seedIds.locations.quinnHome, "(555) 010-0104"],
+      ]);
+      expect(locationsCreated.body.data.map((c) => c.locationId)).toEqual([seedIds.locations.quinnHome]);
+    });
+
     it("creates a location (409 for an unknown customer), patches, tags and adds contacts", async () => {
       // Prepare
       const customerId = seedIds.customers.testy;

@@ -23,6 +23,15 @@ export function exampleConfig(): SyncConfig {
 }
 
 /**
+ * The example config for test worlds: a batch that misses always catches the index up (tests create
+ * customers through the API seconds before the order, and no wall-clock interval should decide).
+ */
+export function worldConfig(): SyncConfig {
+  const config = exampleConfig();
+  return { ...config, customerIndex: { ...config.customerIndex, catchUpIntervalSeconds: 0 } };
+}
+
+/**
  * Personal values found in message bodies sent by any world in this process; every line the worker
  * logs is scanned for them when the world stops ("no personal data in logs").
  */
@@ -74,9 +83,11 @@ export async function startWorld(
     config?: SyncConfig;
     sandbox?: SandboxOptions;
     session?: Partial<Omit<LocalSessionOptions, "config" | "serviceTitan">>;
+    /** False: leave the customer index empty (matching falls back to live searches). */
+    buildIndex?: boolean;
   } = {},
 ): Promise<World> {
-  const config = options.config ?? exampleConfig();
+  const config = options.config ?? worldConfig();
   const sandbox = await startTestSandbox(options.sandbox);
   const serviceTitan = {
     apiUrl: sandbox.apiUrl,
@@ -100,6 +111,8 @@ export async function startWorld(
     ...options.session,
   });
   const http = createServiceTitanClient({ settings: serviceTitan, maxCallsPerSecond: 20 });
+  // As `npm start` does: the index is backfilled from the sandbox's export feeds before any order.
+  if (options.buildIndex !== false) await session.refreshIndex();
   const sentValues = new Map<string, string>();
   const assertNoPersonalDataLogged = () => {
     const leaks = logs.lines.flatMap((line, index) =>
