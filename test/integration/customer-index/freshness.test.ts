@@ -33,6 +33,7 @@ describe("customer index freshness (sandbox export feeds, no Contact Management)
   it("finds by e-mail a customer the office created 30 seconds ago", async () => {
     // Prepare: the index was backfilled when the world started; then the office enters a customer,
     // which the feeds hide for 15 minutes unless asked with includeRecentChanges=true.
+    expect(world.sandbox.state.contactManagement).toBe(false);
     expect((await readCustomerIndexStatus(world.session.customerIndex.store)).backfillComplete).toBe(true);
     const address = { street: "14 Recent Lane", city: "Springfield", state: "IL", zip: "62702" };
     const office = world.sandbox.office.createCustomer({
