@@ -2,19 +2,23 @@
  * `npm run status -- <orderId> [--store s]` and `npm run status -- --failed`: what the ledger knows
  * about an order — status, the ServiceTitan ids each finished step produced, how the customer was
  * matched, attempts and the last error — without opening the DynamoDB console. Reads
- * `LEDGER_TABLE_NAME`, `AWS_REGION` and, for dynalite, `DYNAMODB_ENDPOINT`. The ledger holds no
- * personal data; error messages are masked again before printing all the same.
+ * `LEDGER_TABLE_NAME`, `AWS_REGION` and, for dynalite, `DYNAMODB_ENDPOINT`; with
+ * `CUSTOMER_INDEX_TABLE_NAME` (or `--local`) it adds the customer index's backfill state and lag, since
+ * an incomplete backfill explains a customer created instead of matched by e-mail. The ledger and the
+ * index hold no personal data; error messages are masked again before printing all the same.
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import Table from "cli-table3";
 import { z } from "zod";
-import { type LedgerRecord, LedgerStatus, OrderLedger, orderKeyToString } from "../lib/ledger/ledger.ts";
+import { CustomerIndexStore } from "../lib/customer-index/store.ts";
+import { LedgerStatus, OrderLedger, orderKeyToString } from "../lib/ledger/ledger.ts";
 import { maskString } from "../lib/observability/redact.ts";
 import { readCliEnvironment } from "./cli-environment.ts";
+import { indexSummary } from "./index-status.ts";
 import { type LocalRunArgs, withLocalRun } from "./local-run.ts";
-import { type CliStream, tableStyle } from "./replay-cli.ts";
+import { renderOrderStatus, renderStatusList, statusView } from "./order-status-view.ts";
+import type { CliStream } from "./replay-cli.ts";
 
 export const statusUsage = `Usage:
   npm run status -- <orderId> [--store <store>] [--json]
@@ -29,7 +33,11 @@ for operators, not for scripts running often).
 --local first does what \`npm start\` does (the same --orders and --config; its table goes to stderr),
 then reads that run's ledger: try the commands without AWS.
 
-Environment (not with --local): LEDGER_TABLE_NAME, AWS_REGION, optional DYNAMODB_ENDPOINT (local dynalite).
+Without --json, the customer index's state follows: backfill complete or not (until it is, matching
+falls back to live phone and name + address searches) and its lag.
+
+Environment (not with --local): LEDGER_TABLE_NAME, AWS_REGION, optional DYNAMODB_ENDPOINT (local dynalite),
+optional CUSTOMER_INDEX_TABLE_NAME (the customer index's state).
 `;
 
 export interface StatusCliDeps {
@@ -42,6 +50,7 @@ export interface StatusCliDeps {
 
 const environmentSchema = z.object({
   LEDGER_TABLE_NAME: z.string().min(1),
+  CUSTOMER_INDEX_TABLE_NAME: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).optional(),
   DYNAMODB_ENDPOINT: z.string().url().optional(),
 });
@@ -114,6 +123,7 @@ export async function runStatusCli(argv: readonly string[], deps: StatusCliDeps 
         new OrderLedger({ dynamo: session.aws.dynamo, tableName: session.aws.tableName }),
         stdout,
         stderr,
+        session.customerIndex.store,
       ),
     );
   }
@@ -127,13 +137,28 @@ export async function runStatusCli(argv: readonly string[], deps: StatusCliDeps 
       ...(env.DYNAMODB_ENDPOINT === undefined ? {} : { endpoint: env.DYNAMODB_ENDPOINT }),
     });
   try {
-    return await showStatus(command, new OrderLedger({ dynamo, tableName: env.LEDGER_TABLE_NAME }), stdout, stderr);
+    const ledger = new OrderLedger({ dynamo, tableName: env.LEDGER_TABLE_NAME });
+    const tableName = env.CUSTOMER_INDEX_TABLE_NAME;
+    const index = tableName === undefined ? undefined : new CustomerIndexStore({ dynamo, tableName });
+    return await showStatus(command, ledger, stdout, stderr, index);
   } finally {
     if (ownsClient) dynamo.destroy();
   }
 }
 
 async function showStatus(
+  command: Exclude<StatusCommand, { kind: "help" }>,
+  ledger: OrderLedger,
+  stdout: CliStream,
+  stderr: CliStream,
+  index?: CustomerIndexStore,
+): Promise<number> {
+  const code = await showLedger(command, ledger, stdout, stderr);
+  if (index !== undefined && !command.json) stdout.write(`\n${await indexSummary(index)}`);
+  return code;
+}
+
+async function showLedger(
   command: Exclude<StatusCommand, { kind: "help" }>,
   ledger: OrderLedger,
   stdout: CliStream,
@@ -168,152 +193,6 @@ async function showStatus(
     stderr.write(`Could not read the ledger: ${name}: ${message}\n`);
     return 1;
   }
-}
-
-/** What the CLI shows (and `--json` prints): the record without lease internals. */
-export interface OrderStatusView {
-  orderKey: string;
-  status: LedgerStatus;
-  attempts: number;
-  matchedBy: string | null;
-  customerId: number | null;
-  customerCreated: boolean | null;
-  locationId: number | null;
-  locationCreated: boolean | null;
-  jobId: number | null;
-  invoiceId: number | null;
-  invoiceLinesAdded: number | null;
-  invoiceVerified: boolean | null;
-  /** The invoice total read back after the lines (ServiceTitan's tax included), in cents. */
-  invoiceTotalCents: number | null;
-  /** The invoice total differs from the order's `totals.total` by more than a cent (flagged, not failed). */
-  totalMismatch: boolean | null;
-  paymentId: number | null;
-  paymentNotRecorded: string | null;
-  tagged: boolean | null;
-  pricebookItemIds: Record<string, number>;
-  lastError: { reason: string; kind: string; message: string; at: string } | null;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-
-export function statusView(record: LedgerRecord): OrderStatusView {
-  const p = record.progress;
-  return {
-    orderKey: orderKeyToString(record.key),
-    status: record.status,
-    attempts: record.attempts,
-    matchedBy: p.matchedBy ?? null,
-    customerId: p.customerId ?? null,
-    customerCreated: p.customerCreated ?? null,
-    locationId: p.locationId ?? null,
-    locationCreated: p.locationCreated ?? null,
-    jobId: p.jobId ?? null,
-    invoiceId: p.invoiceId ?? null,
-    invoiceLinesAdded: p.invoiceLinesAdded ?? null,
-    invoiceVerified: p.invoiceVerified ?? null,
-    invoiceTotalCents: p.invoiceTotalCents ?? null,
-    totalMismatch: p.totalMismatch ?? null,
-    paymentId: p.paymentId ?? null,
-    paymentNotRecorded: p.paymentNotRecorded ?? null,
-    tagged: p.tagged ?? null,
-    pricebookItemIds: p.pricebookItemIds ?? {},
-    lastError:
-      record.lastError === undefined ? null : { ...record.lastError, message: maskString(record.lastError.message) },
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    completedAt: record.completedAt ?? null,
-  };
-}
-
-function show(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return "-";
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  return String(value);
-}
-
-/** "54.12", with the mismatch flag spelled out when the invoice disagrees with the order. */
-function invoiceTotal(view: OrderStatusView): string {
-  if (view.invoiceTotalCents === null) return "-";
-  const cents = Math.abs(view.invoiceTotalCents);
-  const amount = `${view.invoiceTotalCents < 0 ? "-" : ""}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
-  return view.totalMismatch
-    ? `${amount} — DIFFERS from the order total (flagged: job tag and note)`
-    : `${amount} (matches the order)`;
-}
-
-function payment(view: OrderStatusView): string {
-  if (view.paymentId !== null) return `recorded (payment ${view.paymentId})`;
-  if (view.paymentNotRecorded !== null) return `not recorded (${view.paymentNotRecorded}; see the job note)`;
-  return "-";
-}
-
-function created(id: number | null, wasCreated: boolean | null): string {
-  if (id === null) return "-";
-  return wasCreated === null ? String(id) : `${id} (${wasCreated ? "created" : "existing"})`;
-}
-
-export function renderOrderStatus(record: LedgerRecord, color = false): string {
-  const view = statusView(record);
-  const style = tableStyle(color);
-  const table = new Table(style === undefined ? {} : { style });
-  const skus = Object.entries(view.pricebookItemIds);
-  table.push(
-    { Order: view.orderKey },
-    { Status: view.status },
-    { Attempts: view.attempts },
-    { "Matched by": show(view.matchedBy) },
-    { Customer: created(view.customerId, view.customerCreated) },
-    { Location: created(view.locationId, view.locationCreated) },
-    { "Pricebook items": skus.length === 0 ? "-" : skus.map(([sku, id]) => `${sku} → ${id}`).join("\n") },
-    { Job: show(view.jobId) },
-    { Invoice: show(view.invoiceId) },
-    { "Invoice lines added": show(view.invoiceLinesAdded) },
-    { "Invoice verified": show(view.invoiceVerified) },
-    { "Invoice total": invoiceTotal(view) },
-    { Payment: payment(view) },
-    { Tagged: show(view.tagged) },
-    {
-      "Last error":
-        view.lastError === null
-          ? "-"
-          : `${view.lastError.reason} (${view.lastError.kind}) at ${view.lastError.at}\n${view.lastError.message}`,
-    },
-    { Created: view.createdAt },
-    { Updated: view.updatedAt },
-    { Completed: show(view.completedAt) },
-  );
-  return `${table.toString()}\n`;
-}
-
-export function renderStatusList(
-  records: readonly LedgerRecord[],
-  status: LedgerStatus,
-  limit?: number,
-  color = false,
-): string {
-  const style = tableStyle(color);
-  if (records.length === 0) return `No ${status} orders in the ledger.\n`;
-  const table = new Table({
-    head: ["Order", "Status", "Attempts", "Job", "Invoice", "Last error", "Updated"],
-    colWidths: [null, null, null, null, null, 60, null],
-    wordWrap: true,
-    ...(style === undefined ? {} : { style }),
-  });
-  for (const record of records) {
-    const view = statusView(record);
-    table.push([
-      view.orderKey,
-      view.status,
-      view.attempts,
-      show(view.jobId),
-      show(view.invoiceId),
-      view.lastError === null ? "-" : `${view.lastError.reason}: ${view.lastError.message}`,
-      view.updatedAt,
-    ]);
-  }
-  return `${table.toString()}\n${records.length} ${status} order(s)${limit !== undefined && records.length >= limit ? " (there may be more: raise --limit)" : ""}.\n`;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -34,6 +34,20 @@ describe("--local", () => {
     expect(io.captured.err).toContain("Local run (as npm start): sending 7 orders");
   }, 120_000);
 
+  it("status shows the customer index the local run built, after the order", async () => {
+    // Prepare
+    const io = streams();
+
+    // Act
+    const code = await runStatusCli(["--local", "EX-1002", "--store", "example-filters"], { ...io, env: {} });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.captured.out).toContain("example-filters:EX-1002");
+    expect(io.captured.out).toContain("Customer index: backfill complete, matching uses it");
+    expect(io.captured.out).toMatch(/Index lag: \d+ (s|min) \(caught up to /);
+  }, 120_000);
+
   it("replay moves the local run's dead letters back and shows what the worker made of them", async () => {
     // Prepare
     const io = streams();

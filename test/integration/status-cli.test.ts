@@ -1,10 +1,13 @@
 /**
  * `npm run status` (`runStatusCli`) against dynalite over loopback, reading ledger records written
  * through `OrderLedger` itself: one order as a table and as JSON, the failed list, a missing order,
- * and usage errors.
+ * and usage errors; and the customer index's state, written through `CustomerIndexStore` itself.
  */
 import { randomUUID } from "node:crypto";
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CustomerIndexStore } from "../../lib/customer-index/store.ts";
+import { customerIndexTableKeySchema, Feed, feeds } from "../../lib/customer-index/table.ts";
 import { ServiceTitanRejectedError } from "../../lib/errors.ts";
 import { type OrderKey, OrderLedger } from "../../lib/ledger/ledger.ts";
 import { type LocalAws, startLocalAws } from "../../local/aws.ts";
@@ -137,5 +140,87 @@ describe("runStatusCli", () => {
     expect(usage).toBe(2);
     expect(usageErr.text()).toContain("Usage:");
     expect(noEnv).toBe(2);
+  });
+
+  describe("with CUSTOMER_INDEX_TABLE_NAME", () => {
+    /** A table of the index's layout whose feeds in `readToEnd` were read to their end once. */
+    async function indexTable(readToEnd: readonly Feed[], caughtUpAt?: string): Promise<string> {
+      const tableName = `status-index-${runId}-${readToEnd.length}`;
+      await aws.dynamo.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: "PAY_PER_REQUEST",
+          ...customerIndexTableKeySchema,
+        }),
+      );
+      const store = new CustomerIndexStore({ dynamo: aws.dynamo, tableName });
+      const readAt = new Date().toISOString();
+      for (const feed of readToEnd) {
+        const move = { from: undefined, to: "t1", readAt, reachedEnd: true, newRecords: 3, skippedRows: 0 };
+        await store.advanceFeed(feed, move);
+      }
+      if (caughtUpAt !== undefined) await store.markCaughtUp(caughtUpAt);
+      return tableName;
+    }
+    const withIndex = (tableName: string, stdout = textStream(), stderr = textStream()) => ({
+      ...deps(stdout, stderr),
+      env: { LEDGER_TABLE_NAME: aws.tableName, CUSTOMER_INDEX_TABLE_NAME: tableName },
+    });
+
+    it("says the backfill isn't complete and that matching falls back to live searches", async () => {
+      // Prepare
+      const tableName = await indexTable([Feed.Customers]);
+      const stdout = textStream();
+      // Act
+      const code = await runStatusCli(
+        [completedKey.orderId, "--store", completedKey.store],
+        withIndex(tableName, stdout),
+      );
+      // Assess
+      expect(code).toBe(0);
+      const text = stdout.text();
+      expect(text).toContain("8404"); // the order's status is still shown first
+      expect(text).toContain("Customer index: backfill not complete (1 of 4 feeds read to their end)");
+      expect(text).toContain("matching falls back to live phone and name + address searches");
+      expect(text).toContain("Index lag: unknown");
+    });
+
+    it("shows a complete backfill and the lag since the index last caught up", async () => {
+      // Prepare
+      const caughtUpAt = new Date(Date.now() - 10 * 60_000).toISOString();
+      const tableName = await indexTable(feeds, caughtUpAt);
+      const stdout = textStream();
+      // Act
+      const code = await runStatusCli(["--failed"], withIndex(tableName, stdout));
+      // Assess
+      expect(code).toBe(0);
+      const text = stdout.text();
+      expect(text).toContain(failedKey.orderId);
+      expect(text).toContain("Customer index: backfill complete, matching uses it");
+      expect(text).not.toContain("falls back");
+      expect(text).toMatch(new RegExp(`Index lag: \\d+ min \\(caught up to ${caughtUpAt.replace(/\./g, "\\.")}\\)`));
+    });
+
+    it("still shows the order when the index table can't be read, and keeps --json pure", async () => {
+      // Prepare
+      const missing = textStream();
+      const json = textStream();
+      const tableName = await indexTable([]);
+      // Act
+      const missingCode = await runStatusCli(
+        [completedKey.orderId, "--store", completedKey.store],
+        withIndex(`no-such-table-${runId}`, missing),
+      );
+      const jsonCode = await runStatusCli(
+        [failedKey.orderId, "--store", failedKey.store, "--json"],
+        withIndex(tableName, json),
+      );
+      // Assess
+      expect(missingCode).toBe(0);
+      expect(missing.text()).toContain("8404");
+      expect(missing.text()).toContain("Customer index: not readable (ResourceNotFoundException)");
+      expect(jsonCode).toBe(0);
+      expect(JSON.parse(json.text())).toMatchObject({ status: "failed" });
+    });
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * How `npm run status` shows ledger records: one order as a table (or its `--json` view), or a list
+ * of orders. Ids, statuses and masked error messages only: the ledger holds no personal data.
+ */
+import Table from "cli-table3";
+import { type LedgerRecord, type LedgerStatus, orderKeyToString } from "../lib/ledger/ledger.ts";
+import { maskString } from "../lib/observability/redact.ts";
+import { tableStyle } from "./replay-cli.ts";
+
+/** What the CLI shows (and `--json` prints): the record without lease internals. */
+export interface OrderStatusView {
+  orderKey: string;
+  status: LedgerStatus;
+  attempts: number;
+  matchedBy: string | null;
+  customerId: number | null;
+  customerCreated: boolean | null;
+  locationId: number | null;
+  locationCreated: boolean | null;
+  jobId: number | null;
+  invoiceId: number | null;
+  invoiceLinesAdded: number | null;
+  invoiceVerified: boolean | null;
+  /** The invoice total read back after the lines (ServiceTitan's tax included), in cents. */
+  invoiceTotalCents: number | null;
+  /** The invoice total differs from the order's `totals.total` by more than a cent (flagged, not failed). */
+  totalMismatch: boolean | null;
+  paymentId: number | null;
+  paymentNotRecorded: string | null;
+  tagged: boolean | null;
+  pricebookItemIds: Record<string, number>;
+  lastError: { reason: string; kind: string; message: string; at: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export function statusView(record: LedgerRecord): OrderStatusView {
+  const p = record.progress;
+  return {
+    orderKey: orderKeyToString(record.key),
+    status: record.status,
+    attempts: record.attempts,
+    matchedBy: p.matchedBy ?? null,
+    customerId: p.customerId ?? null,
+    customerCreated: p.customerCreated ?? null,
+    locationId: p.locationId ?? null,
+    locationCreated: p.locationCreated ?? null,
+    jobId: p.jobId ?? null,
+    invoiceId: p.invoiceId ?? null,
+    invoiceLinesAdded: p.invoiceLinesAdded ?? null,
+    invoiceVerified: p.invoiceVerified ?? null,
+    invoiceTotalCents: p.invoiceTotalCents ?? null,
+    totalMismatch: p.totalMismatch ?? null,
+    paymentId: p.paymentId ?? null,
+    paymentNotRecorded: p.paymentNotRecorded ?? null,
+    tagged: p.tagged ?? null,
+    pricebookItemIds: p.pricebookItemIds ?? {},
+    lastError:
+      record.lastError === undefined ? null : { ...record.lastError, message: maskString(record.lastError.message) },
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    completedAt: record.completedAt ?? null,
+  };
+}
+
+function show(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "-";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return String(value);
+}
+
+/** "54.12", with the mismatch flag spelled out when the invoice disagrees with the order. */
+function invoiceTotal(view: OrderStatusView): string {
+  if (view.invoiceTotalCents === null) return "-";
+  const cents = Math.abs(view.invoiceTotalCents);
+  const amount = `${view.invoiceTotalCents < 0 ? "-" : ""}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+  return view.totalMismatch
+    ? `${amount} — DIFFERS from the order total (flagged: job tag and note)`
+    : `${amount} (matches the order)`;
+}
+
+function payment(view: OrderStatusView): string {
+  if (view.paymentId !== null) return `recorded (payment ${view.paymentId})`;
+  if (view.paymentNotRecorded !== null) return `not recorded (${view.paymentNotRecorded}; see the job note)`;
+  return "-";
+}
+
+function created(id: number | null, wasCreated: boolean | null): string {
+  if (id === null) return "-";
+  return wasCreated === null ? String(id) : `${id} (${wasCreated ? "created" : "existing"})`;
+}
+
+export function renderOrderStatus(record: LedgerRecord, color = false): string {
+  const view = statusView(record);
+  const style = tableStyle(color);
+  const table = new Table(style === undefined ? {} : { style });
+  const skus = Object.entries(view.pricebookItemIds);
+  table.push(
+    { Order: view.orderKey },
+    { Status: view.status },
+    { Attempts: view.attempts },
+    { "Matched by": show(view.matchedBy) },
+    { Customer: created(view.customerId, view.customerCreated) },
+    { Location: created(view.locationId, view.locationCreated) },
+    { "Pricebook items": skus.length === 0 ? "-" : skus.map(([sku, id]) => `${sku} → ${id}`).join("\n") },
+    { Job: show(view.jobId) },
+    { Invoice: show(view.invoiceId) },
+    { "Invoice lines added": show(view.invoiceLinesAdded) },
+    { "Invoice verified": show(view.invoiceVerified) },
+    { "Invoice total": invoiceTotal(view) },
+    { Payment: payment(view) },
+    { Tagged: show(view.tagged) },
+    {
+      "Last error":
+        view.lastError === null
+          ? "-"
+          : `${view.lastError.reason} (${view.lastError.kind}) at ${view.lastError.at}\n${view.lastError.message}`,
+    },
+    { Created: view.createdAt },
+    { Updated: view.updatedAt },
+    { Completed: show(view.completedAt) },
+  );
+  return `${table.toString()}\n`;
+}
+
+export function renderStatusList(
+  records: readonly LedgerRecord[],
+  status: LedgerStatus,
+  limit?: number,
+  color = false,
+): string {
+  const style = tableStyle(color);
+  if (records.length === 0) return `No ${status} orders in the ledger.\n`;
+  const table = new Table({
+    head: ["Order", "Status", "Attempts", "Job", "Invoice", "Last error", "Updated"],
+    colWidths: [null, null, null, null, null, 60, null],
+    wordWrap: true,
+    ...(style === undefined ? {} : { style }),
+  });
+  for (const record of records) {
+    const view = statusView(record);
+    table.push([
+      view.orderKey,
+      view.status,
+      view.attempts,
+      show(view.jobId),
+      show(view.invoiceId),
+      view.lastError === null ? "-" : `${view.lastError.reason}: ${view.lastError.message}`,
+      view.updatedAt,
+    ]);
+  }
+  return `${table.toString()}\n${records.length} ${status} order(s)${limit !== undefined && records.length >= limit ? " (there may be more: raise --limit)" : ""}.\n`;
+}
