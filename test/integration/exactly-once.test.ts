@@ -11,7 +11,7 @@ import { seedIds } from "../../sandbox/seed.ts";
 import type { FaultRule } from "../../sandbox/types.ts";
 import { buildOrderEvent } from "../support/order-factory.ts";
 import { effectCounts, snapshotState } from "../support/snapshot.ts";
-import { exampleConfig, startWorld, type World } from "../support/world.ts";
+import { exampleConfig, startWorld, type World, worldConfig } from "../support/world.ts";
 
 /**
  * Two orders that between them make every kind of ServiceTitan write the worker does. The first is
@@ -216,7 +216,11 @@ describe("resent and concurrent orders", () => {
 describe("1,000 orders each delivered 3 times by parallel runners", () => {
   it("produces exactly 1,000 jobs and no duplicate customers, locations, pricebook items or invoice lines", async () => {
     // Prepare: 250 customers with 4 orders each, 20 SKUs (some new), every order sent three times, shuffled.
+    // The deployed catch-up interval (5 s), not the test worlds' 0: every batch that misses would otherwise
+    // re-read the export feeds' recent rows, which are all 1,000 orders' records here (quadratic, not the point).
+    const config = worldConfig();
     const world = await startWorld({
+      config: { ...config, customerIndex: { ...config.customerIndex, catchUpIntervalSeconds: 5 } },
       sandbox: { rateLimitPerSecond: 100_000 },
       session: { runnerConcurrency: 4, recordConcurrency: 8, batchSize: 10, maxCallsPerSecond: 100_000 },
     });
