@@ -2,7 +2,8 @@
  * Issue 12, orders that are valid or nearly and used to fail quietly, through `npm start` end to
  * end (fauxqs, dynalite, the sandbox): a company order keeps the person who ordered, a negative
  * unit price is refused with its field path, and a requested window that was over before the
- * order was placed is booked by the configured schedule instead of in the past.
+ * order was placed is booked by the configured schedule instead of in the past, and one- and
+ * two-character SKUs (below pricebook `searchText`'s 2-character minimum) are found or created once.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,6 +62,12 @@ beforeAll(async () => {
       orderType: "service",
       requestedWindow: { start: "2020-01-06T08:00:00-06:00", end: "2020-01-06T12:00:00-06:00" },
       lines: [{ sku: "TEST-HOSTILE-SVC", name: "Test tune-up", quantity: 1, unitPrice: "89.00" }],
+    }),
+    order("H-SHORT-SKU", {
+      lines: [
+        { sku: "Z", name: "Test one-character item", quantity: 1, unitPrice: "3.00" },
+        { sku: "Q7", name: "Test two-character item", quantity: 2, unitPrice: "4.00" },
+      ],
     }),
   ];
   writeFileSync(file, JSON.stringify(orders));
@@ -122,5 +129,18 @@ describe("npm start with nearly valid orders", () => {
     const appointment = [...sandbox.state.appointments.values()].find((a) => a.jobId === row?.jobId);
     expect(Date.parse(appointment?.start ?? "")).toBe(Date.parse("2026-11-24T18:00:00Z"));
     expect(Date.parse(appointment?.arrivalWindowStart ?? "")).toBe(Date.parse("2026-11-24T18:00:00Z"));
+  });
+
+  it("syncs one- and two-character SKUs, creating each pricebook item once", () => {
+    // Assess
+    const row = rows.find((r) => r.orderKey === "hostile-test:H-SHORT-SKU");
+    expect(row?.status).toBe("synced");
+    const codes = [...sandbox.state.materials.values()].map((m) => m.code).filter((c) => c === "Z" || c === "Q7");
+    expect(codes.sort()).toEqual(["Q7", "Z"]);
+    const invoice = sandbox.state.invoices.get(sandbox.state.jobs.get(row?.jobId ?? -1)?.invoiceId ?? -1);
+    expect(invoice?.items.map((i) => [i.quantity, i.unitPriceCents]).sort()).toEqual([
+      [1, 300],
+      [2, 400],
+    ]);
   });
 });
