@@ -15,6 +15,8 @@ export const SummaryStatus = {
   /** Never sent: SQS would refuse the message (too large, characters it doesn't allow). */
   Refused: "refused",
   Pending: "pending",
+  /** A storefront topic or status the worker doesn't act on: acknowledged, nothing changed. */
+  Ignored: "ignored",
 } as const;
 export type SummaryStatus = (typeof SummaryStatus)[keyof typeof SummaryStatus];
 

@@ -12,8 +12,13 @@ import type { Order } from "../order/event-schema.ts";
 
 export { type OrderKey, orderKeyToString } from "./order-key.ts";
 
+/**
+ * `event` is left out: the hash fingerprints the order's content, and a cancellation of the same
+ * order (a separate message about it) must not read as a conflicting version of it.
+ */
 export function hashOrderPayload(order: Order): string {
-  return createHash("sha256").update(canonicalJson(order), "utf8").digest("hex");
+  const { event: _event, ...content } = order;
+  return createHash("sha256").update(canonicalJson(content), "utf8").digest("hex");
 }
 
 /** JSON with object keys sorted by code unit and `undefined` members dropped, like `JSON.stringify` does. */

@@ -210,10 +210,18 @@ const paymentSchema = z.object({
 
 export const supportedSchemaVersion = 1;
 
+export const OrderEventType = { Placed: "order.placed", Cancelled: "order.cancelled" } as const;
+export type OrderEventType = (typeof OrderEventType)[keyof typeof OrderEventType];
+
 /** The wire shape: what storefronts publish. `orderEventSchema.parse` yields the domain `Order`. */
 export const orderEventSchema = z
   .object({
     schemaVersion: z.literal(supportedSchemaVersion),
+    /**
+     * What happened to the order. Absent means `order.placed`, so every event written before the
+     * field existed keeps its meaning (an additive change within schemaVersion 1).
+     */
+    event: z.enum(["order.placed", "order.cancelled"]).optional(),
     orderId: text(64, { identifier: true }),
     store: text(64, { identifier: true }).default("default"),
     orderType: z.enum(["product", "service"]),
@@ -241,6 +249,7 @@ export const orderEventSchema = z
   .superRefine(checkTotals)
   .transform((event) => ({
     ...event,
+    event: event.event ?? OrderEventType.Placed,
     serviceAddress: event.serviceAddress ?? event.billingAddress,
     lines: event.lines.map(({ unitPrice, itemKind, ...line }) => ({
       ...line,

@@ -2,6 +2,9 @@
  * Turns an SQS message body into an `Order`, or an `InvalidMessageError` naming the failing field
  * paths. The error never quotes the body: it goes to the DLQ and logs, and the body holds
  * personal data.
+ *
+ * Decoding (size, JSON, an object) is shared with the storefront sources (`lib/sources/`): every
+ * body, whatever its origin, passes the same checks before anything reads its fields.
  */
 import { InvalidMessageError, ReasonCode } from "../errors.ts";
 import { formatIssues, issuePaths } from "../validation/issues.ts";
@@ -15,12 +18,15 @@ import { type Order, orderEventSchema, supportedSchemaVersion } from "./event-sc
  */
 export const maxBodyBytes = 256 * 1024;
 
-export function parseOrderMessage(body: string): Order {
+export type JsonObject = Record<string, unknown>;
+
+/** A body's size and JSON checked, and its top level an object. */
+export function decodeMessageBody(body: string, limitBytes = maxBodyBytes): JsonObject {
   const bytes = Buffer.byteLength(body, "utf8");
-  if (bytes > maxBodyBytes) {
+  if (bytes > limitBytes) {
     throw new InvalidMessageError(
       ReasonCode.ContractViolation,
-      `Message body is too large: ${formatBytes(bytes)}, ${formatBytes(bytes - maxBodyBytes)} over the worker's 256 KiB limit`,
+      `Message body is too large: ${formatBytes(bytes)}, ${formatBytes(bytes - limitBytes)} over the worker's ${formatBytes(limitBytes)} limit`,
       ["$"],
     );
   }
@@ -35,7 +41,12 @@ export function parseOrderMessage(body: string): Order {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body must be a JSON object", ["$"]);
   }
-  const version = (json as { schemaVersion?: unknown }).schemaVersion;
+  return json as JsonObject;
+}
+
+/** Our own contract (`order-event.md`), already decoded. */
+export function orderFromContractJson(json: JsonObject): Order {
+  const version = json.schemaVersion;
   if (version !== undefined && version !== supportedSchemaVersion) {
     throw new InvalidMessageError(
       ReasonCode.UnsupportedSchemaVersion,
@@ -52,4 +63,8 @@ export function parseOrderMessage(body: string): Order {
     );
   }
   return result.data;
+}
+
+export function parseOrderMessage(body: string): Order {
+  return orderFromContractJson(decodeMessageBody(body));
 }

@@ -15,17 +15,21 @@ import { deleteFromSourceQueue, sendToDeadLetterQueue } from "../dlq/dead-letter
 import { backoffVisibility } from "../dlq/visibility.ts";
 import {
   type ErrorSummary,
+  InvalidMessageError,
   isPermanent,
   LeaseHeldError,
   OutOfTimeError,
+  ReasonCode,
   ServiceTitanUnavailableError,
   type SyncError,
   toSyncError,
 } from "../errors.ts";
 import type { SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
-import { parseOrderMessage } from "../order/parse-message.ts";
+import { OrderEventType } from "../order/event-schema.ts";
 import { type SyncBatch, type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
+import { parseSourceMessage } from "../sources/parse-source-message.ts";
+import { type IgnoredMessage, MessageKind } from "../sources/source-message.ts";
 import { type InvocationBudget, type InvocationTiming, startInvocationBudget } from "./invocation-budget.ts";
 
 export const RecordStatus = {
@@ -33,6 +37,8 @@ export const RecordStatus = {
   Duplicate: "duplicate",
   DeadLettered: "dead_lettered",
   Retry: "retry",
+  /** A storefront topic or status the worker doesn't act on: deleted from the queue, counted. */
+  Ignored: "ignored",
 } as const;
 export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
 
@@ -49,6 +55,8 @@ export interface RecordOutcome {
 export interface WorkerObserver {
   recordDone(outcome: RecordOutcome): void;
   recordFailure?(error: SyncError): void;
+  /** A storefront message this worker doesn't act on (its topic or status), acknowledged. */
+  recordIgnored?(message: IgnoredMessage): void;
   /** ServiceTitan answered 404/405/410 to `Payments_Create`: recording is off for this container (once). */
   paymentRecordingUnavailable?(details: { status: number }): void;
   /** The customer index isn't backfilled yet: this batch matches by live searches (once per batch). */
@@ -131,7 +139,23 @@ async function processRecord(
     if (!budget.mayStartRecord()) {
       throw new OutOfTimeError("Not starting the record: too close to the invocation's deadline");
     }
-    const order = parseOrderMessage(record.body);
+    const message = parseSourceMessage(record.body);
+    if (message.kind === MessageKind.Ignored) {
+      deps.observer?.recordIgnored?.(message);
+      return {
+        messageId: record.messageId,
+        status: RecordStatus.Ignored,
+        ...(message.orderKey ? { orderKey: message.orderKey } : {}),
+      };
+    }
+    if (message.kind === MessageKind.Refund || message.order.event === OrderEventType.Cancelled) {
+      throw new InvalidMessageError(
+        ReasonCode.ContractViolation,
+        "Cancellations and refunds are not handled by this worker version",
+        ["event"],
+      );
+    }
+    const order = message.order;
     orderKey = orderKeyToString({ store: order.store, orderId: order.orderId });
     const result = await syncOrder(
       order,

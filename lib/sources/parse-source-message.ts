@@ -1,0 +1,21 @@
+/**
+ * Detects where a queue message came from and maps it to a `SourceMessage`. Each storefront source
+ * recognises only its own envelope (returning `undefined` otherwise); anything no source claims is
+ * read as our own contract, so its errors name the contract's fields.
+ */
+import { decodeMessageBody, type JsonObject, orderFromContractJson } from "../order/parse-message.ts";
+import { MessageKind, type SourceMessage, SourceName } from "./source-message.ts";
+
+/** A storefront's detector and mapper: `undefined` when the body isn't that storefront's. */
+export type SourceParser = (json: JsonObject) => SourceMessage | undefined;
+
+const storefrontParsers: readonly SourceParser[] = [];
+
+export function parseSourceMessage(body: string): SourceMessage {
+  const json = decodeMessageBody(body);
+  for (const parse of storefrontParsers) {
+    const message = parse(json);
+    if (message) return message;
+  }
+  return { kind: MessageKind.Order, source: SourceName.Contract, order: orderFromContractJson(json) };
+}
