@@ -26,7 +26,7 @@ export function decodeMessageBody(body: string, limitBytes = maxBodyBytes): Json
   if (bytes > limitBytes) {
     throw new InvalidMessageError(
       ReasonCode.ContractViolation,
-      `Message body is too large: ${formatBytes(bytes)}, ${formatBytes(bytes - limitBytes)} over the worker's ${formatBytes(limitBytes)} limit`,
+      `Message body is too large: ${formatBytes(bytes)}, ${formatBytes(bytes - limitBytes)} over the worker's ${limitLabel(limitBytes)} limit`,
       ["$"],
     );
   }
@@ -42,6 +42,11 @@ export function decodeMessageBody(body: string, limitBytes = maxBodyBytes): Json
     throw new InvalidMessageError(ReasonCode.ContractViolation, "Message body must be a JSON object", ["$"]);
   }
   return json as JsonObject;
+}
+
+/** A limit as people write it: `256 KiB`, `1 MiB`. */
+function limitLabel(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 
 /** Our own contract (`order-event.md`), already decoded. */
