@@ -27,7 +27,7 @@ export const ShopifyHeader = {
  * HTTP header names are case-insensitive, and nothing promises the metadata keeps Shopify's casing:
  * known headers are read whatever their case.
  */
-function canonicalHeaders(value: unknown): unknown {
+export function canonicalHeaders(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
   const canonical = new Map(Object.values(ShopifyHeader).map((name) => [name.toLowerCase(), name]));
   return Object.fromEntries(
@@ -40,12 +40,13 @@ function canonicalHeaders(value: unknown): unknown {
  * store key of its orders. Lower-case letters, digits and hyphens before the suffix, which keeps it a
  * valid contract `store` (at most 64 characters, no `:`).
  */
+export const shopDomainPattern = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 const shopDomain = z
   .string()
   .trim()
   .toLowerCase()
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "Expected the shop's <name>.myshopify.com domain");
+  .regex(shopDomainPattern, "Expected the shop's <name>.myshopify.com domain");
 
 /** A topic as Shopify names them (`orders/paid`, `refunds/create`): a code, never personal data. */
 const topic = z

@@ -26,6 +26,7 @@ import { looksLikeShopifyEvent, ShopifyHeader, shopifyEventSchema } from "./enve
 import { payloadPath, shopifyFieldPath } from "./field-path.ts";
 import { paidFinancialStatuses, type ShopifyMapping, shopifyOrderToContract } from "./map-order.ts";
 import { shopifyRefundToMessage } from "./map-refund.ts";
+import { orderIdOf } from "./order-key.ts";
 import { shopifyOrderSchema, shopifyRefundSchema } from "./payload-schema.ts";
 import { skuMatcher } from "./sku-patterns.ts";
 
@@ -46,7 +47,10 @@ export const handledShopifyTopics: readonly string[] = [
 ];
 
 export function parseShopifyEvent(json: JsonObject, config: SyncConfig): SourceMessage | undefined {
-  if (!looksLikeShopifyEvent(json)) return undefined;
+  if (!looksLikeShopifyEvent(json)) {
+    rejectBareOrder(json);
+    return undefined;
+  }
   const event = parseWith(shopifyEventSchema, json, [], "Shopify EventBridge event");
   const topic = event.detail.metadata[ShopifyHeader.Topic];
   const store = event.detail.metadata[ShopifyHeader.ShopDomain];
@@ -147,14 +151,22 @@ function rejectOmittedPayload(payload: Record<string, unknown>, store: string, t
   );
 }
 
-/** The order id a payload names, when it is a plain Shopify id (never anything else from the body). */
-function orderIdOf(payload: Record<string, unknown>, topic: string): string | undefined {
-  const candidate = topic.startsWith("refunds/")
-    ? payload.order_id
-    : topic.startsWith("orders/")
-      ? payload.id
-      : undefined;
-  if (typeof candidate === "number" && Number.isSafeInteger(candidate) && candidate > 0) return String(candidate);
-  if (typeof candidate === "string" && /^[1-9]\d{0,18}$/.test(candidate)) return candidate;
-  return undefined;
+/**
+ * A Shopify order without its EventBridge envelope (a webhook body, or an Admin API export
+ * `{"order": …}`) lacks what only the envelope says: the shop (the store key) and the topic. Said
+ * plainly, instead of a contract violation listing every contract field.
+ */
+function rejectBareOrder(json: JsonObject): void {
+  const order = typeof json.order === "object" && json.order !== null ? (json.order as JsonObject) : json;
+  const gid = order.admin_graphql_api_id;
+  const isShopifyOrder =
+    json.schemaVersion === undefined &&
+    Array.isArray(order.line_items) &&
+    (order.financial_status !== undefined || (typeof gid === "string" && gid.startsWith("gid://shopify/Order/")));
+  if (!isShopifyOrder) return;
+  throw new InvalidMessageError(
+    ReasonCode.ContractViolation,
+    'A Shopify order without its EventBridge envelope: the worker reads Shopify orders as Shopify\'s EventBridge source delivers them, which name the shop and the topic (README, "Connect your store: Shopify", shows how to wrap an exported order)',
+    ["$"],
+  );
 }

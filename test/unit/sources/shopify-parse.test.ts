@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSyncConfigFile } from "../../../lib/config/parse-config.ts";
 import type { SyncConfig } from "../../../lib/config/schema.ts";
+import { orderKeyFromBody } from "../../../lib/dlq/attributes.ts";
 import { InvalidMessageError, PayloadOmittedError, ReasonCode, type SyncError } from "../../../lib/errors.ts";
 import { hashOrderPayload } from "../../../lib/ledger/payload-hash.ts";
 import type { Order } from "../../../lib/order/event-schema.ts";
@@ -414,11 +415,46 @@ describe("body sizes", () => {
     expect(error.message).toMatch(/^Message body is too large: .* over the worker's 256\.0 KiB/);
   });
 
+  it("says so when a Shopify order comes without its envelope (a webhook body or an Admin API export)", () => {
+    // Act
+    const bare = failure(() => parseSourceMessage(JSON.stringify(paidShopifyOrder()), baseConfig));
+    const exported = failure(() => parseSourceMessage(JSON.stringify({ order: sharedShopifyOrder() }), baseConfig));
+
+    // Assess
+    for (const error of [bare, exported]) {
+      expect(error.reason).toBe(ReasonCode.ContractViolation);
+      expect(error.message).toMatch(/^A Shopify order without its EventBridge envelope/);
+    }
+  });
+
   it("leaves bodies that aren't Shopify's to the contract", () => {
     // Act
     const message = parseSourceMessage(buildOrderBody(), baseConfig);
 
     // Assess
     expect(message.source).toBe("contract");
+  });
+});
+
+describe("the order key of a Shopify event that failed", () => {
+  it("is the shop domain and the order id, for the DLQ attribute and the replay filters", () => {
+    // Prepare: an order that can't be mapped, and a refund.
+    const broken = paidShopifyOrder((order) => {
+      (lineItemsOf(order)[0] as Json).sku = null;
+    });
+    const event = shopifyEnvelope("orders/paid", broken);
+    ((event.detail as { metadata: Json }).metadata as Json)["X-Shopify-Shop-Domain"] = "Example-HVAC.myshopify.com";
+
+    // Act
+    const orderKey = orderKeyFromBody(JSON.stringify(event));
+    const refundKey = orderKeyFromBody(JSON.stringify(shopifyEnvelope("refunds/create", sharedShopifyRefund())));
+    const notAShop = orderKeyFromBody(
+      JSON.stringify(shopifyEnvelope("orders/paid", broken, { shop: "bob@example.com" })),
+    );
+
+    // Assess
+    expect(orderKey).toEqual({ store: exampleShop, orderId: "450789469" });
+    expect(refundKey).toEqual({ store: exampleShop, orderId: "450789469" });
+    expect(notAShop).toBeUndefined();
   });
 });
