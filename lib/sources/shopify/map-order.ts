@@ -10,6 +10,8 @@
  * `current_*` totals, not refunds or fulfillments): Shopify re-sends the order on every change, and a
  * re-send that only refunded or fulfilled must map to the same order, a duplicate.
  */
+
+import { parsePhone } from "../../normalize/phone.ts";
 import type { ItemKind } from "../../order/event-schema.ts";
 import { centsToDecimal } from "../../order/money.ts";
 import { payloadPath } from "./field-path.ts";
@@ -70,13 +72,9 @@ export function shopifyOrderToContract(order: ShopifyOrder, store: string, mappi
       [["contact_email"], order.contact_email],
       [["customer", "email"], order.customer?.email],
     ]),
-    // The buyer's phone only: a shipping address's phone may be the recipient's, someone else.
-    phone: first("customer.phone", [
-      [["phone"], order.phone],
-      [[billingKey, "phone"], billing?.phone],
-      [["customer", "phone"], order.customer?.phone],
-    ]),
+    phone: undefined as string | undefined,
   };
+  customer.phone = buyerPhone(order, billingKey, customer.email !== undefined && customer.email.trim() !== "", at);
   at("customer", "customer");
 
   const lines = order.line_items.map((item, index) => {
@@ -122,6 +120,29 @@ export function shopifyOrderToContract(order: ShopifyOrder, store: string, mappi
 }
 
 type Recorder = (contractPath: string, ...shopifyPath: PropertyKey[]) => void;
+
+/**
+ * The buyer's phone: the order's, the billing address's or the customer's, whichever is first a North
+ * American number (never the shipping address's: that may be the recipient's, someone else). Shopify's
+ * phone fields are free text ("555-555-SHIP", a foreign number): with an e-mail to identify the
+ * buyer, an unusable phone is left out rather than holding a paid order back; without one, the first
+ * phone given goes to the contract, which names it as the field at fault.
+ */
+function buyerPhone(order: ShopifyOrder, billingKey: string, hasEmail: boolean, at: Recorder): string | undefined {
+  const billing = billingKey === "billing_address" ? order.billing_address : order.shipping_address;
+  const candidates = (
+    [
+      [["phone"], order.phone],
+      [[billingKey, "phone"], billing?.phone],
+      [["customer", "phone"], order.customer?.phone],
+    ] as const
+  ).filter(([, value]) => value !== undefined && value.trim() !== "");
+  const chosen = candidates.find(([, value]) => value !== undefined && parsePhone(value) !== undefined);
+  const reported = chosen ?? (hasEmail ? undefined : candidates[0]);
+  if (!reported) return undefined;
+  at("customer.phone", ...reported[0]);
+  return reported[1];
+}
 
 function address(source: ShopifyAddress, contractKey: string, shopifyKey: string, at: Recorder) {
   const fields = {

@@ -5,16 +5,12 @@
  */
 import type { JsonObject } from "../../order/parse-message.ts";
 import { canonicalHeaders, looksLikeShopifyEvent, ShopifyHeader, shopDomainPattern } from "./envelope.ts";
+import { exactOrderId } from "./payload-schema.ts";
 
-/** The order id a payload names (`id` for `orders/*`, `order_id` for `refunds/*`), when it is a plain Shopify id. */
+/** The order id a payload names (`id` for `orders/*`, `order_id` for `refunds/*`), when it is an exact Shopify id. */
 export function orderIdOf(payload: Record<string, unknown>, topic: string): string | undefined {
-  const candidate = topic.startsWith("refunds/")
-    ? payload.order_id
-    : topic.startsWith("orders/")
-      ? payload.id
-      : undefined;
-  if (typeof candidate === "number" && Number.isSafeInteger(candidate) && candidate > 0) return String(candidate);
-  if (typeof candidate === "string" && /^[1-9]\d{0,18}$/.test(candidate)) return candidate;
+  if (topic.startsWith("orders/")) return exactOrderId(payload.id, payload.admin_graphql_api_id);
+  if (topic.startsWith("refunds/")) return exactOrderId(payload.order_id, undefined);
   return undefined;
 }
 

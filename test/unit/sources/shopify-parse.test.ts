@@ -168,6 +168,44 @@ describe("Shopify orders/paid", () => {
     expect(order.customer.email).toBe("bob.norman@hostmail.com");
   });
 
+  it("takes the first North American phone of the buyer, and leaves an unusable one out when there is an e-mail", () => {
+    // Prepare
+    const foreignOrderPhone = paidShopifyOrder((order) => {
+      order.phone = "+55 77 3488-1234";
+    });
+    const vanity = paidShopifyOrder((order) => {
+      for (const address of addressesOf(order)) address.phone = "555-555-SHIP";
+    });
+
+    // Act
+    const billingPhone = orderOf(parse("orders/paid", foreignOrderPhone)).customer;
+    const noPhone = orderOf(parse("orders/paid", vanity)).customer;
+
+    // Assess
+    expect(billingPhone.phone).toEqual({ digits: "5556251199" });
+    expect(noPhone.phone).toBeUndefined();
+    expect(noPhone.email).toBe("bob.norman@hostmail.com");
+  });
+
+  it("keeps a 64-bit order id exact through admin_graphql_api_id, and names id when it can't be", () => {
+    // Prepare: JSON.parse rounds 820982911946154508 to 820982911946154500.
+    const withGid = paidShopifyOrder((order) => {
+      order.id = 820982911946154508;
+      order.admin_graphql_api_id = "gid://shopify/Order/820982911946154508";
+    });
+    const without = paidShopifyOrder((order) => {
+      order.id = 820982911946154508;
+    });
+
+    // Act
+    const order = orderOf(parse("orders/paid", withGid));
+    const error = failure(() => parse("orders/paid", without)) as InvalidMessageError;
+
+    // Assess
+    expect(order.orderId).toBe("820982911946154508");
+    expect(error.fieldPaths).toEqual(["detail.payload.id"]);
+  });
+
   it("adds shipping, line and order discounts and checks them against total_price", () => {
     // Prepare: 398.00 of lines, 15.00 shipping, 20.00 of discounts (10.00 on a line), 11.94 tax.
     const payload = paidShopifyOrder((order) => {
@@ -218,11 +256,13 @@ describe("Shopify payloads that can't become an order", () => {
     expectNoPersonalData(error);
   });
 
-  it("names the Shopify fields of a non-US address and a phone outside North America", () => {
+  it("names the Shopify fields of a non-US address and, with no e-mail, a phone outside North America", () => {
     // Prepare
     const payload = paidShopifyOrder((order) => {
       (order.shipping_address as Json).country_code = "CA";
       (order.billing_address as Json).phone = "+55 77 3488-1234";
+      order.email = null;
+      (order.customer as Json).email = null;
     });
 
     // Act
