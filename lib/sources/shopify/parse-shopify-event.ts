@@ -153,11 +153,13 @@ function rejectOmittedPayload(payload: Record<string, unknown>, store: string, t
 
 /**
  * A Shopify order without its EventBridge envelope (a webhook body, or an Admin API export
- * `{"order": …}`) lacks what only the envelope says: the shop (the store key) and the topic. Said
+ * `{"order": …}` / `{"orders": […]}`) lacks what only the envelope says: the shop (the store key) and the topic. Said
  * plainly, instead of a contract violation listing every contract field.
  */
 function rejectBareOrder(json: JsonObject): void {
-  const order = typeof json.order === "object" && json.order !== null ? (json.order as JsonObject) : json;
+  const listed = Array.isArray(json.orders) ? (json.orders[0] as unknown) : undefined;
+  const wrapped = json.order ?? listed;
+  const order = typeof wrapped === "object" && wrapped !== null ? (wrapped as JsonObject) : json;
   const gid = order.admin_graphql_api_id;
   const isShopifyOrder =
     json.schemaVersion === undefined &&

@@ -459,9 +459,10 @@ describe("body sizes", () => {
     // Act
     const bare = failure(() => parseSourceMessage(JSON.stringify(paidShopifyOrder()), baseConfig));
     const exported = failure(() => parseSourceMessage(JSON.stringify({ order: sharedShopifyOrder() }), baseConfig));
+    const listed = failure(() => parseSourceMessage(JSON.stringify({ orders: [paidShopifyOrder()] }), baseConfig));
 
     // Assess
-    for (const error of [bare, exported]) {
+    for (const error of [bare, exported, listed]) {
       expect(error.reason).toBe(ReasonCode.ContractViolation);
       expect(error.message).toMatch(/^A Shopify order without its EventBridge envelope/);
     }
