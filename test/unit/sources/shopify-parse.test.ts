@@ -188,18 +188,21 @@ describe("Shopify orders/paid", () => {
   });
 
   it("keeps a 64-bit order id exact through admin_graphql_api_id, and names id when it can't be", () => {
-    // Prepare: JSON.parse rounds 820982911946154508 to 820982911946154500.
+    // Prepare: the body as Shopify writes it, a 19-digit id that JSON.parse rounds to 820982911946154500.
+    const withId = (order: Json) => {
+      order.id = "ID-PLACEHOLDER";
+    };
+    const body = (payload: Json) =>
+      JSON.stringify(shopifyEnvelope("orders/paid", payload)).replace('"ID-PLACEHOLDER"', "820982911946154508");
     const withGid = paidShopifyOrder((order) => {
-      order.id = 820982911946154508;
+      withId(order);
       order.admin_graphql_api_id = "gid://shopify/Order/820982911946154508";
     });
-    const without = paidShopifyOrder((order) => {
-      order.id = 820982911946154508;
-    });
+    const without = paidShopifyOrder(withId);
 
     // Act
-    const order = orderOf(parse("orders/paid", withGid));
-    const error = failure(() => parse("orders/paid", without)) as InvalidMessageError;
+    const order = orderOf(parseSourceMessage(body(withGid), baseConfig));
+    const error = failure(() => parseSourceMessage(body(without), baseConfig)) as InvalidMessageError;
 
     // Assess
     expect(order.orderId).toBe("820982911946154508");
