@@ -107,7 +107,7 @@ describe("Shopify switched on", () => {
 
 describe("Shopify off (the default)", () => {
   it(
-    "adds no rule and lets nothing but TLS clients with IAM rights reach the queues",
+    "adds no rule, and no queue policy lets anyone send",
     () => {
       // Act
       const built = synth("dev");
