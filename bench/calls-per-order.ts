@@ -31,6 +31,7 @@ import {
   paidOnlineOrder,
   returningCustomerOrder,
   returningPoolSeed,
+  shopifyPaidEvent,
 } from "./orders.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
@@ -179,11 +180,17 @@ async function startHarness(): Promise<Harness> {
   return { sandbox, session, container, firstOutcomeAt };
 }
 
+/** A message that isn't our contract (a Shopify event): its body as sent, and a name for errors. */
+interface RawMessage {
+  orderId: string;
+  body: Record<string, unknown>;
+}
+
 /** Sends one order, runs the worker until the queue is empty, returns its exchanges and DynamoDB use. */
-async function runOrder(h: Harness, event: OrderEventInput) {
+async function runOrder(h: Harness, event: OrderEventInput | RawMessage) {
   const logStart = h.sandbox.log.length;
   const dynamoStart = dynamoOf(h.container);
-  const [messageId = ""] = await h.session.send([JSON.stringify(event)]);
+  const [messageId = ""] = await h.session.send([JSON.stringify("body" in event ? event.body : event)]);
   const stats = await h.session.runUntilDrained({ deadlineMs: 60_000 });
   if (stats.stoppedBy !== "drained") throw new Error(`order ${event.orderId} did not finish (${stats.stoppedBy})`);
   const outcome = h.session.outcomes.get(messageId);
@@ -204,7 +211,7 @@ async function scenario(
   h: Harness,
   id: string,
   label: string,
-  event: OrderEventInput,
+  event: OrderEventInput | RawMessage,
   options: { newSkus?: number } = {},
 ): Promise<OrderCalls> {
   const run = await runOrder(h, event);
@@ -351,6 +358,12 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         "as h, but the store's tax differs from ServiceTitan's: flagged (job note + job tag)",
         paidOnlineOrder("CPO-H2", 60_003, [knownLine(0, 4)], { taxAsServiceTitan: false }),
       ),
+    );
+    scenarios.push(
+      await scenario(h, "s", "new customer, Shopify orders/paid through EventBridge: as a, plus its payment", {
+        orderId: "shopify 7000000001",
+        body: shopifyPaidEvent(7_000_000_001, 60_004, [knownSku]),
+      }),
     );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);
 

@@ -237,3 +237,64 @@ export function paidOnlineOrder(
     payment: { method: "card", reference: `ch_bench_${n}`, amount: money(total), paidAt: "2026-11-18T10:00:00-06:00" },
   };
 }
+
+/**
+ * `newCustomerOrder`'s customer and lines as Shopify's EventBridge source delivers an `orders/paid`
+ * (the whole event is the SQS body; `lib/sources/shopify/`): the same work as a contract order plus a
+ * payment. Shopify order ids are numeric; `shopifyOrderId` must be one.
+ */
+export function shopifyPaidEvent(shopifyOrderId: number, n: number, lines: BenchLine[]): Record<string, unknown> {
+  const order = newCustomerOrder(String(shopifyOrderId), n, lines);
+  const address = {
+    first_name: order.customer.firstName,
+    last_name: order.customer.lastName,
+    company: null,
+    address1: order.billingAddress.street,
+    address2: null,
+    city: order.billingAddress.city,
+    province_code: order.billingAddress.state,
+    zip: order.billingAddress.zip,
+    country_code: "US",
+    phone: order.customer.phone,
+  };
+  const total = order.totals?.total ?? "0.00";
+  return {
+    version: "0",
+    id: `bench-${shopifyOrderId}`,
+    "detail-type": "shopifyWebhook",
+    source: "aws.partner/shopify.com/1234567/bench",
+    account: "123456789012",
+    time: "2026-11-18T16:00:00Z",
+    region: "us-east-1",
+    resources: [],
+    detail: {
+      metadata: { "X-Shopify-Topic": "orders/paid", "X-Shopify-Shop-Domain": "bench-store.myshopify.com" },
+      payload: {
+        id: shopifyOrderId,
+        email: order.customer.email,
+        created_at: order.placedAt,
+        processed_at: order.placedAt,
+        currency: "USD",
+        financial_status: "paid",
+        gateway: "shopify_payments",
+        payment_gateway_names: ["shopify_payments"],
+        total_price: total,
+        total_line_items_price: order.totals?.subtotal,
+        total_tax: "0.00",
+        total_discounts: "0.00",
+        billing_address: address,
+        shipping_address: address,
+        line_items: order.lines.map((line) => ({
+          sku: line.sku,
+          name: line.name,
+          title: line.name,
+          quantity: line.quantity,
+          price: line.unitPrice,
+          taxable: false,
+          discount_allocations: [],
+        })),
+        shipping_lines: [],
+      },
+    },
+  };
+}

@@ -15,6 +15,7 @@ import { HandlerFunction } from "./constructs/handler-function.ts";
 import { IndexRefreshSchedule } from "./constructs/index-refresh-schedule.ts";
 import { LedgerTable } from "./constructs/ledger-table.ts";
 import { OrderQueues } from "./constructs/order-queues.ts";
+import { ShopifyEventRule } from "./constructs/shopify-event-rule.ts";
 import { SyncAlarms } from "./constructs/sync-alarms.ts";
 import { SyncDashboard } from "./constructs/sync-dashboard.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
@@ -70,6 +71,8 @@ export class OrderSyncStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly alarms: SyncAlarms;
   readonly dashboard: SyncDashboard;
+  /** Present when `sources.shopify.eventSourceName` names Shopify's partner event source. */
+  readonly shopify: ShopifyEventRule | undefined;
 
   constructor(scope: Construct, id: string, props: OrderSyncStackProps) {
     super(scope, id, props);
@@ -159,6 +162,17 @@ export class OrderSyncStack extends Stack {
     this.dlqReplay = dlqReplay.function;
     dlq.grantConsumeMessages(this.dlqReplay);
     orders.grantSendMessages(this.dlqReplay);
+
+    // --- storefront sources (off unless configured) -------------------------------------------
+    const shopifySource = env.sync.sources.shopify?.eventSourceName;
+    this.shopify = shopifySource
+      ? new ShopifyEventRule(this, "ShopifyEvents", {
+          envName: env.envName,
+          eventSourceName: shopifySource,
+          ordersQueue: orders,
+          dlq,
+        })
+      : undefined;
 
     // --- observability ----------------------------------------------------------------------
     const topic = new AlarmTopic(this, "AlarmTopic", {

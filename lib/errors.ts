@@ -13,6 +13,7 @@ export const ReasonCode = {
   InvalidJson: "INVALID_JSON",
   ContractViolation: "CONTRACT_VIOLATION",
   UnsupportedSchemaVersion: "UNSUPPORTED_SCHEMA_VERSION",
+  PayloadOmitted: "PAYLOAD_OMITTED",
   OrderConflict: "ORDER_CONFLICT",
   ConfigInvalid: "CONFIG_INVALID",
   ConfigIdMissing: "CONFIG_ID_MISSING",
@@ -95,6 +96,19 @@ export class InvalidMessageError extends PermanentError {
     options: SyncErrorOptions = {},
   ) {
     super(reason, message, { ...options, details: { ...options.details, fieldPaths } });
+    this.fieldPaths = fieldPaths;
+  }
+}
+
+/**
+ * The storefront sent a stub instead of the order: Shopify delivers a webhook whose payload is over
+ * 1,000,000 bytes as `{"id": …}` only. Nothing can be synced from it; the dead letter says which order
+ * (store and id are not personal data) so someone can fetch it, or publish it through the contract.
+ */
+export class PayloadOmittedError extends PermanentError {
+  readonly fieldPaths: readonly string[];
+  constructor(message: string, fieldPaths: readonly string[], options: SyncErrorOptions = {}) {
+    super(ReasonCode.PayloadOmitted, message, { ...options, details: { ...options.details, fieldPaths } });
     this.fieldPaths = fieldPaths;
   }
 }

@@ -16,10 +16,11 @@ import { ReferenceCheck } from "../lib/config/verify-references.ts";
 import { hmacKeyEnv } from "../lib/customer-index/keys.ts";
 import { ConfigError, ReasonCode, SyncError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/observability/logger.ts";
-import { parseOrderMessage } from "../lib/order/parse-message.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
+import { parseSourceMessage } from "../lib/sources/parse-source-message.ts";
+import { handlingOf, isStorefront, mappedOrderText, mappedOrderView } from "./dry-run-view.ts";
 import {
   buildCustomerIndex,
   bundledExpectedDeadLetters,
@@ -42,7 +43,8 @@ ST_AUTH_URL, default: the integration environment, are used for real).
 
 Options:
   --orders <file>   orders to send: a JSON array of order events, one JSON object, or JSON lines
-                    (default: bundled examples)
+                    (default: bundled examples); each may also be a Shopify EventBridge event
+                    (detected per message)
   --config <file>   mapping config (default: $SYNC_CONFIG_FILE, else local/examples/config.json)
   --json            print the summary as one JSON document (use \`npm start --silent -- --json\`
                     so npm's own banner doesn't precede it)
@@ -221,10 +223,17 @@ async function dryRun(
       continue;
     }
     try {
-      const order = parseOrderMessage(body);
+      const message = parseSourceMessage(body, config);
+      const handling = handlingOf(message);
+      if (handling !== undefined || message.kind !== "order") {
+        plans.push({ index: index + 1, orderKey, handling: handling ?? message.kind });
+        continue;
+      }
+      const order = message.order;
       plans.push({
         index: index + 1,
         orderKey: `${order.store}:${order.orderId}`,
+        ...(isStorefront(message) ? { mapped: mappedOrderView(message.source, order) } : {}),
         plan: await planOrder(order, { http, config, references }),
       });
     } catch (error) {
@@ -247,6 +256,11 @@ async function dryRun(
         io.stdout.write(`${label} would go to the DLQ: ${entry.error?.reason} — ${entry.error?.message}\n`);
         continue;
       }
+      if ("handling" in entry) {
+        io.stdout.write(`${label}: ${entry.handling}\n`);
+        continue;
+      }
+      if (entry.mapped) io.stdout.write(`${label} ${mappedOrderText(entry.mapped)}\n`);
       const p = entry.plan;
       const customer =
         p.customer.action === "reuse"

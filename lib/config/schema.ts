@@ -182,6 +182,57 @@ const customerIndexSchema = z
   })
   .default({ contactManagement: false, refreshIntervalMinutes: 5, catchUpIntervalSeconds: 5 });
 
+/**
+ * A glob over SKUs, matched whole and case-sensitively: `*` stands for any run of characters, every
+ * other character for itself (`SVC-*`, `*-INSTALL`, `MAINT-PLAN`).
+ */
+const skuPattern = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s]+$/, "Expected a SKU or a SKU pattern with `*` (no spaces)");
+
+const shopifySourceSchema = z.strictObject({
+  /**
+   * The Shopify partner event source, which is also the name of its partner event bus, as the
+   * EventBridge console shows it (`aws.partner/shopify.com/<app id>/<name>`). Set, `cdk/` adds a rule
+   * on that bus sending Shopify's order topics to the orders queue; unset, nothing is deployed for
+   * Shopify (the worker still reads Shopify events sent to the queue another way).
+   */
+  eventSourceName: z
+    .string()
+    .max(256)
+    .regex(
+      /^aws\.partner\/shopify\.com\/[A-Za-z0-9._\-/]+$/,
+      "Expected the partner event source name, aws.partner/shopify.com/<app id>/<name>",
+    )
+    .optional(),
+  /**
+   * SKUs (or `*` patterns) of lines that are services: a visit, an installation, a tune-up. Such a line
+   * becomes a `service` pricebook item, and an order with one is a service order (the `service`
+   * settings: business unit, job type, schedule). Other lines are `product.defaultItemKind` (else
+   * material). Shopify's order webhook carries no product type on its lines, so SKUs decide.
+   */
+  serviceSkus: z.array(skuPattern).max(100).default([]),
+  /**
+   * SKUs (or `*` patterns) of lines sold as subscriptions by an app that doesn't use Shopify selling
+   * plans. A line with a selling plan (`selling_plan_allocation` or `selling_plan_id`) is a
+   * subscription anyway. An order with a subscription line is `purchaseType: "subscription"`.
+   */
+  subscriptionSkus: z.array(skuPattern).max(100).default([]),
+});
+
+/** Storefronts whose own payloads the worker reads, besides the order contract. */
+const sourcesSchema = z
+  .strictObject({
+    /**
+     * Shopify orders arriving through Amazon EventBridge (README, "Connect your store: Shopify"). The
+     * worker reads these keys to map Shopify's orders to ours; `cdk/` reads `eventSourceName`.
+     */
+    shopify: shopifySourceSchema.optional(),
+  })
+  .default({});
+
 export const syncConfigSchema = z.strictObject({
   /** IANA zone the tenant books in (e.g. `America/Chicago`); appointments are computed in it and sent as UTC. */
   tenantTimeZone: z.string().refine(isValidTimeZone, "Expected an IANA time zone such as America/Chicago"),
@@ -202,6 +253,8 @@ export const syncConfigSchema = z.strictObject({
    * "What lands where on the invoice").
    */
   money: moneySchema.default({ payments: {} }),
+  /** Storefront payloads read as they are sent (Shopify), beside the order contract. */
+  sources: sourcesSchema,
   deploy: deploySchema,
 });
 
@@ -210,6 +263,7 @@ export type SyncConfig = z.output<typeof syncConfigSchema>;
 export type OrderKindConfig = SyncConfig["product"];
 export type ScheduleConfig = OrderKindConfig["schedule"];
 export type MoneyConfig = SyncConfig["money"];
+export type ShopifySourceConfig = NonNullable<SyncConfig["sources"]["shopify"]>;
 
 function isValidTimeZone(zone: string): boolean {
   try {

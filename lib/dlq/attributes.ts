@@ -12,6 +12,8 @@ import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { SQSMessageAttributes } from "aws-lambda";
 import { formatOrderKey } from "../observability/logger.ts";
 import { maskString } from "../observability/redact.ts";
+import { maxEnvelopeBytes } from "../order/parse-message.ts";
+import { shopifyOrderKeyOf } from "../sources/shopify/order-key.ts";
 
 export const maxMessageAttributes = 10;
 
@@ -150,10 +152,11 @@ const orderIdPattern = /^[A-Za-z0-9_.:#/-]{1,64}$/;
 /**
  * `store`/`orderId` from a message body without trusting it: a body that breaks the contract may
  * hold anything in those fields, so only short code-like values are accepted (no `@`, spaces or
- * brackets, hence no email or formatted phone), and nothing else of the body is looked at.
+ * brackets, hence no email or formatted phone), and nothing else of the body is looked at. A
+ * Shopify EventBridge event names its shop domain and order id instead.
  */
 export function orderKeyFromBody(body: string): OrderKey | undefined {
-  if (body.length > 256 * 1024) return undefined;
+  if (body.length > maxEnvelopeBytes) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -161,6 +164,8 @@ export function orderKeyFromBody(body: string): OrderKey | undefined {
     return undefined;
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined;
+  const shopify = shopifyOrderKeyOf(json as Record<string, unknown>);
+  if (shopify) return shopify;
   const { store, orderId } = json as { store?: unknown; orderId?: unknown };
   const storeValue = store === undefined ? defaultStore : store;
   if (typeof storeValue !== "string" || !storePattern.test(storeValue)) return undefined;

@@ -12,16 +12,24 @@ import { formatBytes } from "./byte-size.ts";
 import { type Order, orderEventSchema, supportedSchemaVersion } from "./event-schema.ts";
 
 /**
- * The worker reads bodies up to 256 KiB (SQS's limit until 2025; SQS now takes up to 1 MiB). An order
- * of at most 100 lines is a few KiB: anything near this is not an order, and reading it costs memory
- * in every container that receives it.
+ * The worker reads order contract bodies up to 256 KiB (SQS's limit until 2025; SQS now takes up to
+ * 1 MiB). An order of at most 100 lines is a few KiB: anything near this is not an order, and reading
+ * it costs memory in every container that receives it.
  */
 export const maxBodyBytes = 256 * 1024;
 
+/**
+ * What any body may be before it is parsed: SQS's own maximum (1 MiB). Storefront envelopes need
+ * it: Shopify sends webhook payloads of up to 1,000,000 bytes inline through EventBridge, whose
+ * entries may be 1 MiB, and a 100-line Shopify order is a few hundred KiB of JSON (prices in two
+ * currencies, tax and discount allocations per line). Our contract keeps `maxBodyBytes`.
+ */
+export const maxEnvelopeBytes = 1024 * 1024;
+
 export type JsonObject = Record<string, unknown>;
 
-/** A body's size and JSON checked, and its top level an object. */
-export function decodeMessageBody(body: string, limitBytes = maxBodyBytes): JsonObject {
+/** A body over `limitBytes` is a permanent error saying by how much. */
+export function assertBodySize(body: string, limitBytes: number): void {
   const bytes = Buffer.byteLength(body, "utf8");
   if (bytes > limitBytes) {
     throw new InvalidMessageError(
@@ -30,6 +38,11 @@ export function decodeMessageBody(body: string, limitBytes = maxBodyBytes): Json
       ["$"],
     );
   }
+}
+
+/** A body's size and JSON checked, and its top level an object. */
+export function decodeMessageBody(body: string, limitBytes = maxBodyBytes): JsonObject {
+  assertBodySize(body, limitBytes);
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -32,6 +32,17 @@ describe("bench smoke: ServiceTitan calls per order", () => {
     }
   });
 
+  it("syncs a Shopify orders/paid event with the calls of the same contract order, plus its payment", () => {
+    // Prepare
+    const byId = new Map(result.scenarios.map((s) => [s.id, s]));
+    const { Invoices_UpdateInvoice, Payments_Create, ...shopifyRest } = byId.get("s")?.byOperation ?? {};
+
+    // Assess: paid online adds the invoice summary and the recorded payment (`money.payments.record` is on).
+    expect(byId.get("s")?.status).toBe("synced");
+    expect([Invoices_UpdateInvoice, Payments_Create]).toEqual([1, 1]);
+    expect(shopifyRest).toEqual(byId.get("a")?.byOperation);
+  });
+
   it("makes no token, reference-data or reconcile calls per order after warm-up", () => {
     // Assess
     expect(result.scenarios.length).toBeGreaterThanOrEqual(4);

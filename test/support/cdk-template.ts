@@ -2,6 +2,9 @@
  * Reading a synthesized CDK template in the stack tests: resources by logical id, and the IAM
  * statements a role ends up with.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { CfnElement, Stack } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
 import { expect } from "vitest";
@@ -33,4 +36,23 @@ export function roleStatements(template: Template, roleId: string): { actions: s
       const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
       return { actions: [...actions].sort(), resource: JSON.stringify(statement.Resource) };
     });
+}
+
+/**
+ * A config directory holding `cdk/config/<base>.json` edited by `edit`, saved as `<name>.json`; the
+ * directory is added to `tempDirs` for the caller to remove.
+ */
+export function editedConfigDir(
+  base: string,
+  name: string,
+  edit: (config: Record<string, unknown>) => void,
+  tempDirs: string[],
+): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "order-sync-cdk-config-"));
+  tempDirs.push(dir);
+  const file = path.join(path.resolve(import.meta.dirname, "../../cdk/config"), `${base}.json`);
+  const config = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  edit(config);
+  writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(config));
+  return dir;
 }

@@ -37,7 +37,8 @@ export function worldConfig(): SyncConfig {
  */
 function personalValues(body: string): [value: string, field: string][] {
   try {
-    const event = JSON.parse(body) as Record<string, unknown>;
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    const event = (shopifyAsContractFields(parsed) ?? parsed) as Record<string, unknown>;
     const customer = (event.customer ?? {}) as Record<string, unknown>;
     const addresses = [event.billingAddress, event.serviceAddress] as (Record<string, unknown> | undefined)[];
     const values: [unknown, string][] = [
@@ -59,6 +60,26 @@ function personalValues(body: string): [value: string, field: string][] {
   } catch {
     return [];
   }
+}
+
+/** A Shopify EventBridge event's personal values under the contract's names, for the same scan. */
+function shopifyAsContractFields(event: Record<string, unknown>): Record<string, unknown> | undefined {
+  const payload = (event.detail as { payload?: Record<string, unknown> } | undefined)?.payload;
+  if (event["detail-type"] !== "shopifyWebhook" || typeof payload !== "object" || payload === null) return undefined;
+  const address = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+  const billing = address(payload.billing_address);
+  const shipping = address(payload.shipping_address);
+  return {
+    customer: {
+      email: payload.email,
+      firstName: billing.first_name,
+      lastName: billing.last_name,
+      company: billing.company,
+      phone: payload.phone ?? billing.phone,
+    },
+    billingAddress: { street: billing.address1 },
+    serviceAddress: { street: shipping.address1 },
+  };
 }
 
 export interface World {
