@@ -26,11 +26,13 @@ import {
 import {
   benchOrder,
   knownLine,
+  membershipLine,
   newCustomerOrder,
   newSkuLine,
   paidOnlineOrder,
   returningCustomerOrder,
   returningPoolSeed,
+  subscriptionOrder,
 } from "./orders.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
@@ -352,6 +354,30 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         paidOnlineOrder("CPO-H2", 60_003, [knownLine(0, 4)], { taxAsServiceTitan: false }),
       ),
     );
+    scenarios.push(
+      await scenario(
+        h,
+        "m",
+        "new customer, membership subscription only: membership sold (its own invoice), no job",
+        subscriptionOrder("CPO-M", 60_004, [membershipLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "m2",
+        "as m, the next period's order: renewal noted on the membership, nothing sold",
+        subscriptionOrder("CPO-M2", 60_004, [membershipLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "m3",
+        "new customer, filters + membership: job for the filters, membership sold",
+        subscriptionOrder("CPO-M3", 60_005, [knownSku, membershipLine]),
+      ),
+    );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);
 
     const retries: RetryCalls[] = [];
@@ -380,6 +406,15 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         "returning: invoice line added, reply lost",
         returningCustomerOrder("CPO-R3", cleanReturning, [knownSku]),
         { fault: { operationId: "Invoices_UpdateInvoiceItems", times: 1, action: { type: "commit-then-fail" } } },
+      ),
+    );
+    retries.push(
+      await retryScenario(
+        h,
+        "lost-sale-reply",
+        "new customer: membership sold, reply lost",
+        subscriptionOrder("CPO-R4", 60_013, [membershipLine]),
+        { fault: { operationId: "CustomerMemberships_Create", times: 1, action: { type: "commit-then-fail" } } },
       ),
     );
     return { warmUp, scenarios, firstAttemptReconcileCalls, retries };

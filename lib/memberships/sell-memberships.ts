@@ -77,7 +77,11 @@ function memoLines(memo: string | undefined): string[] {
 export async function syncMemberships(ctx: MembershipStepContext, lines: readonly MembershipLine[]): Promise<void> {
   const pending = lines.filter((m) => ctx.progress.memberships?.[m.line.sku]?.noted !== true);
   if (pending.length === 0) return;
-  let listed = await listCustomerMemberships(ctx.http, ctx.customerId);
+  // A customer this very attempt created (on a fresh claim) can't have memberships yet: no look-up.
+  const newCustomer = ctx.progress.customerCreated === true && !ctx.resumed;
+  let listed: readonly CustomerMembership[] = newCustomer
+    ? []
+    : await listCustomerMemberships(ctx.http, ctx.customerId);
   for (const membership of pending) {
     let record = ctx.progress.memberships?.[membership.line.sku];
     if (record === undefined) {
