@@ -201,6 +201,31 @@ describe("subscription orders with membership SKUs", () => {
     expect(results).toEqual(["renewed", "renewed", "sold"]);
   });
 
+  it("notes a renewal once when the memo write's reply is lost", async () => {
+    // Prepare
+    const [sold] = await world.sync([member(9)]);
+    const renewal = member(9);
+    world.sandbox.faults.add({
+      operationId: "CustomerMemberships_Update",
+      times: 1,
+      action: { type: "commit-then-fail" },
+    });
+
+    // Act
+    const [renewed] = await world.sync([renewal]);
+
+    // Assess
+    expect(renewed?.status).toBe("synced");
+    expect(world.sandbox.log.some((e) => e.operationId === "CustomerMemberships_Update" && e.status >= 500)).toBe(true);
+    const [membership, ...others] = membershipsOf(world.sandbox.state, sold?.progress?.customerId);
+    expect(others).toEqual([]);
+    expect(membership?.memo?.split("\n")).toEqual([
+      `Sold online: order test-store:${sold?.orderKey?.split(":")[1]}`,
+      `Renewed online: order test-store:${renewal.orderId}`,
+    ]);
+    expect(renewed?.progress?.memberships?.["PLAN-FILTER-CLUB"]?.outcome).toBe("renewed");
+  });
+
   it("is a duplicate when delivered again: still one membership", async () => {
     // Prepare
     const order = member(6);
