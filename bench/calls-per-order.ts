@@ -26,12 +26,14 @@ import {
 import {
   benchOrder,
   knownLine,
+  membershipLine,
   newCustomerOrder,
   newSkuLine,
   paidOnlineOrder,
   returningCustomerOrder,
   returningPoolSeed,
   shopifyPaidEvent,
+  subscriptionOrder,
 } from "./orders.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..");
@@ -362,8 +364,32 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
     scenarios.push(
       await scenario(h, "s", "new customer, Shopify orders/paid through EventBridge: as a, plus its payment", {
         orderId: "shopify 7000000001",
-        body: shopifyPaidEvent(7_000_000_001, 60_004, [knownSku]),
+        body: shopifyPaidEvent(7_000_000_001, 60_006, [knownSku]),
       }),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "m",
+        "new customer, membership subscription only: membership sold (its own invoice), no job",
+        subscriptionOrder("CPO-M", 60_004, [membershipLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "m2",
+        "as m, the next period's order: renewal noted on the membership, nothing sold",
+        subscriptionOrder("CPO-M2", 60_004, [membershipLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "m3",
+        "new customer, filters + membership: job for the filters, membership sold",
+        subscriptionOrder("CPO-M3", 60_005, [knownSku, membershipLine]),
+      ),
     );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);
 
@@ -393,6 +419,15 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         "returning: invoice line added, reply lost",
         returningCustomerOrder("CPO-R3", cleanReturning, [knownSku]),
         { fault: { operationId: "Invoices_UpdateInvoiceItems", times: 1, action: { type: "commit-then-fail" } } },
+      ),
+    );
+    retries.push(
+      await retryScenario(
+        h,
+        "lost-sale-reply",
+        "new customer: membership sold, reply lost",
+        subscriptionOrder("CPO-R4", 60_013, [membershipLine]),
+        { fault: { operationId: "CustomerMemberships_Create", times: 1, action: { type: "commit-then-fail" } } },
       ),
     );
     return { warmUp, scenarios, firstAttemptReconcileCalls, retries };

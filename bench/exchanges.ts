@@ -14,6 +14,8 @@ export const referenceOperations: ReadonlySet<string> = new Set([
   "ArrivalWindows_GetList",
   "TagTypes_GetList",
   "PaymentTypes_GetList",
+  "MembershipTypes_GetList",
+  "MembershipTypes_GetDurationBillingList",
 ]);
 
 /** SKU searches (`lib/pipeline/pricebook-items.ts`): once per SKU per container, then cached. */

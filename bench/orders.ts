@@ -24,6 +24,19 @@ export const knownSkus = [
 
 export type BenchLine = OrderEventInput["lines"][number];
 
+/** A membership line (`memberships.plans` of the example config): sells the Filter Club membership. */
+export const membershipLine: BenchLine = {
+  sku: "PLAN-FILTER-CLUB",
+  name: "Filter Club (monthly)",
+  quantity: 1,
+  unitPrice: "15.00",
+};
+
+/** New customer `n`'s subscription order (a membership line sells or renews the membership). */
+export function subscriptionOrder(orderId: string, n: number, lines: BenchLine[]): OrderEventInput {
+  return { ...newCustomerOrder(orderId, n, lines), purchaseType: "subscription" };
+}
+
 /** A line of a SKU no container and no seed has: its first order looks it up and creates it. */
 export function newSkuLine(sku: string): BenchLine {
   return { sku, name: `Bench item ${sku}`, quantity: 1, unitPrice: "7.50" };

@@ -20,6 +20,7 @@ export const ReasonCode = {
   CurrencyMismatch: "CURRENCY_MISMATCH",
   CustomerCreationDisabled: "CUSTOMER_CREATION_DISABLED",
   InvoiceMismatch: "INVOICE_MISMATCH",
+  MembershipOrderInvalid: "MEMBERSHIP_ORDER_INVALID",
   ServiceTitanRejected: "ST_REJECTED",
   ServiceTitanAuthRejected: "ST_AUTH_REJECTED",
   ServiceTitanRateLimited: "ST_RATE_LIMITED",

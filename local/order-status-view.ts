@@ -4,6 +4,7 @@
  */
 import Table from "cli-table3";
 import { type LedgerRecord, type LedgerStatus, orderKeyToString } from "../lib/ledger/ledger.ts";
+import type { MembershipProgress } from "../lib/ledger/record.ts";
 import { maskString } from "../lib/observability/redact.ts";
 import { tableStyle } from "./replay-cli.ts";
 
@@ -29,6 +30,8 @@ export interface OrderStatusView {
   paymentNotRecorded: string | null;
   tagged: boolean | null;
   pricebookItemIds: Record<string, number>;
+  /** Membership lines by SKU: the membership sold (with its sale invoice) or renewed. */
+  memberships: Record<string, MembershipProgress>;
   lastError: { reason: string; kind: string; message: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
@@ -56,6 +59,7 @@ export function statusView(record: LedgerRecord): OrderStatusView {
     paymentNotRecorded: p.paymentNotRecorded ?? null,
     tagged: p.tagged ?? null,
     pricebookItemIds: p.pricebookItemIds ?? {},
+    memberships: p.memberships ?? {},
     lastError:
       record.lastError === undefined ? null : { ...record.lastError, message: maskString(record.lastError.message) },
     createdAt: record.createdAt,
@@ -86,6 +90,20 @@ function payment(view: OrderStatusView): string {
   return "-";
 }
 
+/** "PLAN-X → membership 123 sold (sale invoice 456)" per line; renewals name the membership they renewed. */
+function memberships(view: OrderStatusView): string {
+  const entries = Object.entries(view.memberships);
+  if (entries.length === 0) return "-";
+  return entries
+    .map(([sku, m]) => {
+      const invoice =
+        m.outcome === "sold" ? ` (sale invoice ${m.invoiceId ?? "unknown: the sale's reply was lost"})` : "";
+      const price = m.priceDiffers ? ", order price DIFFERS from ServiceTitan's sale price" : "";
+      return `${sku} → membership ${m.membershipId} ${m.outcome}${invoice}${price}${m.noted ? "" : ", memo not yet stamped"}`;
+    })
+    .join("\n");
+}
+
 function created(id: number | null, wasCreated: boolean | null): string {
   if (id === null) return "-";
   return wasCreated === null ? String(id) : `${id} (${wasCreated ? "created" : "existing"})`;
@@ -104,6 +122,7 @@ export function renderOrderStatus(record: LedgerRecord, color = false): string {
     { Customer: created(view.customerId, view.customerCreated) },
     { Location: created(view.locationId, view.locationCreated) },
     { "Pricebook items": skus.length === 0 ? "-" : skus.map(([sku, id]) => `${sku} → ${id}`).join("\n") },
+    { Memberships: memberships(view) },
     { Job: show(view.jobId) },
     { Invoice: show(view.invoiceId) },
     { "Invoice lines added": show(view.invoiceLinesAdded) },

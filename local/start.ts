@@ -270,9 +270,12 @@ async function dryRun(
       const items = p.items
         .map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`)
         .join(", ");
-      io.stdout.write(
-        `${label}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice line${p.invoiceLines === 1 ? "" : "s"}\n`,
-      );
+      const memberships = p.memberships.map((m) => `; membership ${m.sku} (sell, or renew the customer's)`).join("");
+      const job =
+        p.job.action === "create"
+          ? `create job; ${p.invoiceLines} invoice line${p.invoiceLines === 1 ? "" : "s"}`
+          : "no job (membership lines only)";
+      io.stdout.write(`${label}: ${customer}; ${location}; items ${items || "none"}${memberships}; ${job}\n`);
     }
     io.stdout.write(`Dry run: nothing was written to ServiceTitan (${http.stats.calls} read calls).\n`);
   }

@@ -17,7 +17,7 @@ import {
 } from "./state.ts";
 
 /** The location's tax zone: its own `taxZoneId`, else the active zone listing its 5-digit ZIP. */
-function taxZoneOf(state: SandboxState, locationId: number): TaxZoneRecord | undefined {
+export function taxZoneOf(state: SandboxState, locationId: number): TaxZoneRecord | undefined {
   const location = state.locations.get(locationId);
   if (!location) return undefined;
   if (location.taxZoneId !== null) return state.taxZones.get(location.taxZoneId);
@@ -157,9 +157,9 @@ export function invoiceView(state: SandboxState, invoice: InvoiceRecord) {
     importId: null,
     exportId: null,
     materialSkuId: null,
-    membershipId: null,
+    membershipId: invoice.membershipId ?? null,
     paidOn: null,
-    invoiceConfiguration: "JobInvoice",
+    invoiceConfiguration: invoice.membershipId === undefined ? "JobInvoice" : "MembershipInvoice",
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type ContactType,
   type CustomerRecord,
   type CustomerType,
+  type DurationBillingRecord,
   type ExternalDataEntry,
   emptyState,
   type JobTypeRecord,
@@ -86,6 +87,14 @@ export interface SandboxSeed {
   services: SeedSku[];
   taxZones?: Seed<TaxZoneRecord, "id" | "name" | "rate">[];
   paymentTypes?: Seed<PaymentTypeRecord, "id" | "name">[];
+  membershipTypes?: SeedMembershipType[];
+}
+
+export interface SeedMembershipType {
+  id: number;
+  name: string;
+  active?: boolean;
+  durationBilling: Seed<DurationBillingRecord, "id" | "billingFrequency" | "salePrice">[];
 }
 
 /** Fixed ids of the default seed, for tests and the example config. */
@@ -112,11 +121,26 @@ export const seedIds = {
   locations: { testyHome: 3001, quinnHome: 3002, testyMergedHome: 3003, dormantHome: 3004 },
   materials: { filter16x25x1: 5001, filter16x25x1Merv11: 5002, filter20x25x1: 5003, retiredFilter: 5004 },
   equipment: { humidifier: 5101 },
-  services: { filterInstall: 5201, tuneUp: 5202, webShipping: 5203, webDiscount: 5204 },
+  services: {
+    filterInstall: 5201,
+    tuneUp: 5202,
+    webShipping: 5203,
+    webDiscount: 5204,
+    filterClubSale: 5205,
+    comfortClubSale: 5206,
+  },
   /** Locations at ZIP 62703 fall in the Springfield zone (6.25 %); every other ZIP has no tax zone. */
   taxZones: { springfield: 1401 },
   /** Created as the store's payment type with the Cash attribute, as Contractor Commerce asks. */
   paymentTypes: { onlineStore: 1501 },
+  /** Membership types with their duration/billing options; each is sold by a sale task (`services`). */
+  membershipTypes: { filterClub: 1601, comfortClub: 1602, retiredClub: 1603 },
+  durationBilling: {
+    filterClubMonthly: 1611,
+    filterClubAnnual: 1612,
+    comfortClubAnnual: 1621,
+    retiredClubAnnual: 1631,
+  },
   /** externalData written by "another application": must stay invisible to other GUIDs. */
   otherAppGuid: "0b5e1e55-0000-4000-8000-00000000a11c",
 } as const;
@@ -158,6 +182,31 @@ export function defaultSeed(): SandboxSeed {
     ],
     taxZones: [{ id: ids.taxZones.springfield, name: "Springfield, IL", rate: 0.0625, zips: ["62703"] }],
     paymentTypes: [{ id: ids.paymentTypes.onlineStore, name: "Online Store" }],
+    membershipTypes: [
+      {
+        id: ids.membershipTypes.filterClub,
+        name: "Filter Club",
+        durationBilling: [
+          { id: ids.durationBilling.filterClubMonthly, duration: null, billingFrequency: "Monthly", salePrice: 15 },
+          { id: ids.durationBilling.filterClubAnnual, duration: 12, billingFrequency: "OneTime", salePrice: 150 },
+        ],
+      },
+      {
+        id: ids.membershipTypes.comfortClub,
+        name: "Comfort Club",
+        durationBilling: [
+          { id: ids.durationBilling.comfortClubAnnual, duration: 12, billingFrequency: "Annual", salePrice: 199 },
+        ],
+      },
+      {
+        id: ids.membershipTypes.retiredClub,
+        name: "Retired Club",
+        active: false,
+        durationBilling: [
+          { id: ids.durationBilling.retiredClubAnnual, duration: 12, billingFrequency: "Annual", salePrice: 99 },
+        ],
+      },
+    ],
     businessUnits: [
       { id: ids.businessUnits.filtersAndProducts, name: "Filters & Products", currency: "USD" },
       { id: ids.businessUnits.residentialService, name: "Residential Service", currency: "USD" },
@@ -358,6 +407,22 @@ export function defaultSeed(): SandboxSeed {
         price: 0,
         taxable: false,
       },
+      {
+        id: ids.services.filterClubSale,
+        code: "MEM-FILTER-CLUB",
+        displayName: "Filter Club membership",
+        description: "Sale task of the Filter Club membership",
+        price: 0,
+        taxable: false,
+      },
+      {
+        id: ids.services.comfortClubSale,
+        code: "MEM-COMFORT-CLUB",
+        displayName: "Comfort Club membership",
+        description: "Sale task of the Comfort Club membership",
+        price: 0,
+        taxable: false,
+      },
     ],
   };
 }
@@ -458,6 +523,15 @@ export function stateFromSeed(
     state.arrivalWindows.set(a.id, track({ businessUnitIds: [], active: true, createdOn: seededOn, ...a }));
   }
   for (const z of seed.taxZones ?? []) state.taxZones.set(z.id, track({ zips: [], active: true, ...z }));
+  for (const m of seed.membershipTypes ?? []) {
+    const durationBilling = m.durationBilling.map((d) =>
+      track({ duration: null, billingPrice: 0, renewalPrice: 0, active: true, createdOn: seededOn, ...d }),
+    );
+    state.membershipTypes.set(
+      m.id,
+      track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...m, durationBilling }),
+    );
+  }
   for (const t of seed.paymentTypes ?? []) {
     state.paymentTypes.set(t.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...t }));
   }

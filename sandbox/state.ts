@@ -268,6 +268,54 @@ export interface InvoiceRecord {
   items: InvoiceItemRecord[];
   createdOn: string;
   modifiedOn: string;
+  /** Set on a membership's sale invoice (`invoiceConfiguration: MembershipInvoice`). */
+  membershipId?: number;
+}
+
+/** One way to sell a membership type (`Memberships.V2.MembershipTypeDurationBillingItemResponse`). */
+export interface DurationBillingRecord {
+  id: number;
+  /** Months; null: ongoing. */
+  duration: number | null;
+  billingFrequency: "OneTime" | "Monthly" | "EveryOtherMonth" | "Quarterly" | "BiAnnual" | "Annual";
+  salePrice: number;
+  billingPrice: number;
+  renewalPrice: number;
+  active: boolean;
+  createdOn: string;
+}
+
+/** A membership type with its duration/billing options (memberships-v2.json). */
+export interface MembershipTypeRecord {
+  id: number;
+  name: string;
+  active: boolean;
+  durationBilling: DurationBillingRecord[];
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A customer membership, as sold by `CustomerMemberships_Create` (or seeded: sold by the office). */
+export interface CustomerMembershipRecord {
+  id: number;
+  customerId: number;
+  membershipTypeId: number;
+  businessUnitId: number;
+  durationBillingId: number;
+  /** The sale task (a pricebook service). */
+  saleTaskId: number;
+  locationId: number | null;
+  recurringLocationId: number | null;
+  recurringServiceAction: "None" | "Single" | "All";
+  status: "Active" | "Suspended" | "Expired" | "Canceled" | "Deleted";
+  memo: string | null;
+  /** The sale invoice; null for a membership seeded without one. */
+  invoiceId: number | null;
+  from: string;
+  to: string | null;
+  createdOn: string;
+  createdById: number;
+  modifiedOn: string;
 }
 
 /** A tax zone (`Accounting.V2.TaxZoneResponse`); the sandbox assigns it to locations by ZIP. */
@@ -467,6 +515,8 @@ export interface SandboxState {
   paymentTypes: Map<number, PaymentTypeRecord>;
   payments: Map<number, PaymentRecord>;
   jobNotes: JobNoteRecord[];
+  membershipTypes: Map<number, MembershipTypeRecord>;
+  memberships: Map<number, CustomerMembershipRecord>;
   /**
    * operationIds answered 404 as if ServiceTitan had removed them (e.g. `Payments_Create`, gone
    * from the current accounting document). Tests add to it.
@@ -513,6 +563,8 @@ export function emptyState(tenantId: number, apiUserId: number, clock: SandboxCl
     paymentTypes: new Map(),
     payments: new Map(),
     jobNotes: [],
+    membershipTypes: new Map(),
+    memberships: new Map(),
     removedOperations: new Set(),
   };
 }

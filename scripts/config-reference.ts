@@ -136,6 +136,11 @@ export function configReferenceRows(): ReferenceRow[] {
         default: defaultOf(child, (node.required ?? []).includes(name)),
         description: describe(key, literalDocs?.get(name)),
       });
+      // An array of objects (`memberships.plans`): its items' keys are listed as `key[].…`.
+      if (child.type === "array" && child.items?.type === "object" && child.items.properties !== undefined) {
+        walk(child.items, `${key}[].`);
+        continue;
+      }
       if (child.type !== "object" || child.properties === undefined) continue;
       if (shared?.names.includes(name)) {
         if (name === shared.names.at(-1)) walk(child, `${shared.placeholder}.`);

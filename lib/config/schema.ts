@@ -124,6 +124,51 @@ const moneySchema = z.strictObject({
     .default({}),
 });
 
+/** One storefront SKU sold as a ServiceTitan membership (what Contractor Commerce links to a membership type). */
+const membershipPlanSchema = z.strictObject({
+  /** The storefront SKU (an order line's `sku`, compared exactly) that sells this membership. */
+  sku: z.string().min(1).max(64),
+  /** The membership type sold; a customer never gets a second active or suspended membership of it from the worker. */
+  membershipTypeId: stId,
+  /** The sale task (`saleTaskId`): the pricebook service that sells the membership and lands on its sale invoice. */
+  saleTaskId: stId,
+  /** The duration/billing option (`durationBillingId`); must be one of the membership type's active options. */
+  durationBillingId: stId,
+  /**
+   * ServiceTitan's `recurringServiceAction`: add the type's recurring services at the order's service
+   * location only (`Single`), at every location of the customer (`All`), or none (`None`).
+   */
+  recurringServiceAction: z.enum(["None", "Single", "All"]).default("Single"),
+  /**
+   * The membership belongs to the order's service location (`locationId` of the sale: its discounts
+   * apply there only). False: the membership covers all the customer's locations.
+   */
+  atServiceLocation: z.boolean().default(true),
+  /** Business unit of the sale; unset, the order kind's `businessUnitId`. */
+  businessUnitId: stId.optional(),
+});
+export type MembershipPlan = z.output<typeof membershipPlanSchema>;
+
+/**
+ * Subscriptions sold as ServiceTitan memberships (README "Memberships"). A subscription order's line
+ * whose SKU is listed here sells the membership (`POST /memberships/sale`, which creates its own sale
+ * invoice) instead of becoming a line of the job invoice.
+ */
+const membershipsSchema = z.strictObject({
+  /** The SKUs sold as memberships, each at most once. Empty: no order sells a membership. */
+  plans: z
+    .array(membershipPlanSchema)
+    .max(50)
+    .default([])
+    .superRefine((plans, ctx) => {
+      const seen = new Set<string>();
+      plans.forEach((plan, index) => {
+        if (seen.has(plan.sku)) ctx.addIssue({ code: "custom", path: [index, "sku"], message: "Duplicate SKU" });
+        seen.add(plan.sku);
+      });
+    }),
+});
+
 /** Settings only `cdk/` reads; ignored by the worker. */
 const deploySchema = z
   .strictObject({
@@ -255,6 +300,11 @@ export const syncConfigSchema = z.strictObject({
   money: moneySchema.default({ payments: {} }),
   /** Storefront payloads read as they are sent (Shopify), beside the order contract. */
   sources: sourcesSchema,
+  /**
+   * Subscription SKUs sold as ServiceTitan memberships, each with its own sale invoice (see the README
+   * section "Memberships"). Empty by default: no order sells a membership.
+   */
+  memberships: membershipsSchema.default({ plans: [] }),
   deploy: deploySchema,
 });
 
@@ -264,6 +314,7 @@ export type OrderKindConfig = SyncConfig["product"];
 export type ScheduleConfig = OrderKindConfig["schedule"];
 export type MoneyConfig = SyncConfig["money"];
 export type ShopifySourceConfig = NonNullable<SyncConfig["sources"]["shopify"]>;
+export type MembershipsConfig = SyncConfig["memberships"];
 
 function isValidTimeZone(zone: string): boolean {
   try {

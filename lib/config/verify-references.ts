@@ -7,6 +7,7 @@
  * into a clear, permanent error the operator can fix and replay.
  */
 import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
+import { verifyMembershipPlans } from "../memberships/verify-plans.ts";
 import { listPaymentTypes } from "../servicetitan/endpoints/accounting.ts";
 import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import { listPricebookItems, type PricebookKind } from "../servicetitan/endpoints/pricebook.ts";
@@ -28,6 +29,8 @@ export interface ArrivalWindowTimes {
 
 export interface VerifiedReferences {
   arrivalWindows: ReadonlyMap<number, ArrivalWindowTimes>;
+  /** `memberships.plans`: duration/billing option id → its sale price in cents. */
+  membershipSalePrices: ReadonlyMap<number, number>;
 }
 
 interface Reference {
@@ -41,7 +44,12 @@ function referencesOf(config: SyncConfig) {
   const of = (pick: (kind: OrderKindConfig, prefix: string) => Reference[]) =>
     orderKinds.flatMap((kind) => pick(config[kind], kind));
   return {
-    businessUnits: of((k, p) => [{ key: `${p}.businessUnitId`, id: k.businessUnitId }]),
+    businessUnits: [
+      ...of((k, p) => [{ key: `${p}.businessUnitId`, id: k.businessUnitId }]),
+      ...config.memberships.plans.flatMap((plan, i) =>
+        plan.businessUnitId ? [{ key: `memberships.plans[${i}].businessUnitId`, id: plan.businessUnitId }] : [],
+      ),
+    ],
     jobTypes: of((k, p) => [{ key: `${p}.jobTypeId`, id: k.jobTypeId }]),
     campaigns: of((k, p) => [{ key: `${p}.campaignId`, id: k.campaignId }]),
     technicians: of((k, p) => (k.technicianId ? [{ key: `${p}.technicianId`, id: k.technicianId }] : [])),
@@ -53,10 +61,18 @@ function referencesOf(config: SyncConfig) {
     paymentTypes: config.money.payments.record
       ? [{ key: "money.payments.record", id: config.money.payments.record }]
       : [],
-    pricebookItems: (["shippingItem", "discountItem"] as const).flatMap((name) => {
-      const item = config.money[name];
-      return item ? [{ key: `money.${name}.skuId`, id: item.skuId, kind: item.kind }] : [];
-    }),
+    pricebookItems: [
+      ...(["shippingItem", "discountItem"] as const).flatMap((name) => {
+        const item = config.money[name];
+        return item ? [{ key: `money.${name}.skuId`, id: item.skuId, kind: item.kind }] : [];
+      }),
+      // A membership's sale task is a pricebook service.
+      ...config.memberships.plans.map((plan, i) => ({
+        key: `memberships.plans[${i}].saleTaskId`,
+        id: plan.saleTaskId,
+        kind: "service" as const,
+      })),
+    ],
     tagTypes: [
       ...(["totalMismatchJobTagTypeId", "paidOnlineJobTagTypeId"] as const).flatMap((name) => {
         const id = config.money[name];
@@ -111,7 +127,7 @@ function requireNoneMissing(missing: readonly MissingReference[]): void {
 export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfig): Promise<VerifiedReferences> {
   const refs = referencesOf(config);
   const idsOf = (items: readonly { id: number }[]) => new Set(items.map((item) => item.id));
-  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items] =
+  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items, plans] =
     await Promise.all([
       listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
       listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
@@ -125,6 +141,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
         ? listPaymentTypes(http, { ids: uniqueIds(refs.paymentTypes), active: "True" })
         : Promise.resolve([]),
       activePricebookItems(http, refs.pricebookItems),
+      verifyMembershipPlans(http, config),
     ]);
   requireNoneMissing([
     ...missingOf(refs.businessUnits, idsOf(businessUnits), "business unit"),
@@ -137,6 +154,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     ...refs.pricebookItems.flatMap((ref) =>
       missingOf([ref], items.get(ref.kind) ?? new Set(), `${ref.kind} pricebook item`),
     ),
+    ...plans.missing,
   ]);
   const readableWindows = new Map<number, ArrivalWindowTimes>();
   for (const w of arrivalWindows) {
@@ -152,7 +170,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
       `Config ${unreadable.key} names arrival window ${unreadable.id}, whose start or duration ServiceTitan returned in a form the worker can't read`,
     );
   }
-  return { arrivalWindows: readableWindows };
+  return { arrivalWindows: readableWindows, membershipSalePrices: plans.salePrices };
 }
 
 /** The configured shipping/discount items that exist and are active, by kind (one call per kind used). */

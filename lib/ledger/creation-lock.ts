@@ -41,6 +41,8 @@ export const LockScope = {
   CustomerLocation: "LOCATION",
   /** A new pricebook item: its kind and code, exactly as the search compares them. */
   PricebookCode: "SKU",
+  /** A membership sale: the customer id and the membership type id (one membership of a type per customer). */
+  CustomerMembership: "MEMBERSHIP",
 } as const;
 export type LockScope = (typeof LockScope)[keyof typeof LockScope];
 

@@ -38,7 +38,24 @@ export interface SyncProgress {
   paymentNotRecorded?: "unavailable" | "rejected";
   jobNoteAdded?: boolean;
   mismatchTagged?: boolean;
+  /** Membership lines (`memberships.plans`), by SKU: what each sold or renewed (`lib/memberships/`). */
+  memberships?: Record<string, MembershipProgress>;
   tagged?: boolean;
+}
+
+/** What one membership line did in ServiceTitan. */
+export interface MembershipProgress {
+  membershipTypeId: number;
+  /** The customer membership sold by this order, or the existing one it renewed. */
+  membershipId: number;
+  /** `sold`: this order's sale created it. `renewed`: the customer already had it; nothing was sold. */
+  outcome: "sold" | "renewed";
+  /** The sale invoice (from the sale's reply; unknown when that reply was lost and the sale found later). */
+  invoiceId?: number;
+  /** The order's line price differs from the duration/billing option's sale price that ServiceTitan invoices. */
+  priceDiffers?: boolean;
+  /** The membership's memo names this order (the stamp a retry recognises it by). */
+  noted?: boolean;
 }
 
 export interface LedgerError {
@@ -90,6 +107,19 @@ const syncProgressShape = {
   paymentNotRecorded: z.enum(["unavailable", "rejected"]).optional(),
   jobNoteAdded: z.boolean().optional(),
   mismatchTagged: z.boolean().optional(),
+  memberships: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        membershipTypeId: stId,
+        membershipId: stId,
+        outcome: z.enum(["sold", "renewed"]),
+        invoiceId: stId.optional(),
+        priceDiffers: z.boolean().optional(),
+        noted: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   tagged: z.boolean().optional(),
 };
 /** What a checkpoint may write: unknown members are a caller bug and are refused. */
@@ -131,7 +161,7 @@ function withoutEmptyMaps(progress: SyncProgress): SyncProgress {
 
 /**
  * True when the ledger records nothing this order *created* in ServiceTitan: no customer or
- * location it created, no job (hence no invoice lines). A customer it only matched, or pricebook
+ * location it created, no job (hence no invoice lines), no membership it sold. A customer it only matched, or pricebook
  * items (shared by every order of that SKU), don't count: another version of the order may use them.
  *
  * Every attempt saves what it created before it lets go of the order (a checkpoint, or the progress
@@ -148,6 +178,7 @@ export function recordsNothingCreated(progress: SyncProgress): boolean {
     progress.locationCreated !== true &&
     progress.jobId === undefined &&
     progress.invoiceId === undefined &&
-    (progress.invoiceLinesAdded ?? 0) === 0
+    (progress.invoiceLinesAdded ?? 0) === 0 &&
+    !Object.values(progress.memberships ?? {}).some((membership) => membership.outcome === "sold")
   );
 }

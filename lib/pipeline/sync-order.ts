@@ -1,8 +1,9 @@
 /**
  * One order, start to finish, exactly once. Readable top to bottom in the order an order travels:
- * claim in the ledger → check the config against the tenant → customer and location → pricebook
- * items → job → invoice lines (shipping and discount included) → read-back → invoice total, paid
- * online, payment → tags → complete.
+ * claim in the ledger → check the config against the tenant → customer and location → membership
+ * sales (`lib/memberships/`) → pricebook items → job → invoice lines (shipping and discount
+ * included) → read-back → invoice total, paid online, payment → tags → complete. An order whose
+ * lines all sell memberships creates no job.
  *
  * Exactly-once: SQS delivers at least once and Lambdas die between a ServiceTitan write and the
  * ledger write recording it. A `fresh` claim proves nothing was written for this order yet, so the
@@ -16,7 +17,7 @@
  * claim finds an existing record.
  */
 import type { SyncConfig } from "../config/schema.ts";
-import type { ReferenceCheck } from "../config/verify-references.ts";
+import type { ReferenceCheck, VerifiedReferences } from "../config/verify-references.ts";
 import type { BatchIndexView } from "../customer-index/batch-view.ts";
 import type { CustomerIndex } from "../customer-index/environment.ts";
 import {
@@ -32,6 +33,8 @@ import {
 import type { CreationLock } from "../ledger/creation-lock.ts";
 import { LeaseLostError, type LedgerRecord, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
 import { hashOrderPayload, orderKeyToString } from "../ledger/payload-hash.ts";
+import { orderMemberships } from "../memberships/membership-lines.ts";
+import { syncMemberships } from "../memberships/sell-memberships.ts";
 import type { Order } from "../order/event-schema.ts";
 import type { Invoice } from "../servicetitan/endpoints/accounting.ts";
 import { listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
@@ -152,7 +155,11 @@ export async function syncOrder(
   const resumed = claim.outcome === "resumed";
   const progress: SyncProgress = { ...claim.record.progress };
   try {
-    await runSteps(order, { ...deps, http }, { orderKey, key, lease, resumed, progress, payloadHash, batch });
+    await runSteps(
+      order,
+      { ...deps, http },
+      { orderKey, key, lease, resumed, progress, payloadHash, batch, firstClaimedAt: claim.record.createdAt },
+    );
     await deps.ledger.complete(key, lease.ownerToken, progress);
     return { status: SyncStatus.Synced, orderKey, progress, resumed };
   } catch (error) {
@@ -232,6 +239,8 @@ interface StepContext {
   batch: SyncBatch;
   /** Stamped beside the order key on what this content creates (see `external-data.ts`). */
   payloadHash: string;
+  /** When the ledger first saw the order (ISO 8601). */
+  firstClaimedAt: string;
 }
 
 async function runSteps(order: Order, deps: SyncDependencies, step: StepContext): Promise<void> {
@@ -239,11 +248,18 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const { progress, orderKey, resumed } = step;
 
   assertTenantCurrency(order, config);
+  // Membership lines leave the job (their sale has its own invoice); none left: no job at all.
+  const memberships = orderMemberships(order, config);
+  const jobOrder = memberships.jobOrder;
   assertAdjustmentItemsConfigured(order, config.money);
   const references = await deps.references.verified();
 
   let tagTargets: Parameters<typeof applyMissingTags>[1] | undefined;
-  if (progress.jobId === undefined || progress.customerId === undefined || progress.locationId === undefined) {
+  // Once the job (or, without one, every membership) is recorded, the customer and location are settled.
+  const mainStepDone = jobOrder
+    ? progress.jobId !== undefined
+    : memberships.lines.every((m) => progress.memberships?.[m.line.sku] !== undefined);
+  if (!mainStepDone || progress.customerId === undefined || progress.locationId === undefined) {
     const found = await syncCustomerAndLocation(deps, order, orderKey, {
       reconcile: resumed,
       payloadHash: step.payloadHash,
@@ -260,6 +276,54 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   }
   const customerId = progress.customerId as number;
   const locationId = progress.locationId as number;
+
+  if (memberships.lines.length > 0) {
+    await syncMemberships(
+      {
+        http,
+        config,
+        references,
+        creationLock: deps.creationLock,
+        order,
+        orderKey,
+        customerId,
+        locationId,
+        resumed,
+        firstClaimedAt: step.firstClaimedAt,
+        progress,
+        checkpoint: () => deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress),
+      },
+      memberships.lines,
+    );
+  }
+  if (jobOrder) await syncJob(jobOrder, deps, step, { customerId, locationId, references });
+
+  if (!progress.tagged) {
+    tagTargets ??= await readTagTargets(http, customerId, locationId);
+    const wanted = { customer: customerTagTypeIds(config, order), location: locationTagTypeIds(config, order) };
+    await applyMissingTags(http, tagTargets, wanted);
+    if (deps.customerIndex) {
+      const tags = [...new Set([...tagTargets.location.tagTypeIds, ...wanted.location])];
+      // Best effort: a stale list only costs the next order a tag call that finds the tag present.
+      await deps.customerIndex.store.setLocationTags(locationId, tags).catch(() => undefined);
+    }
+    progress.tagged = true;
+  }
+}
+
+/**
+ * The job and its invoice, for the order without its membership lines: pricebook items → job →
+ * invoice lines → read-back → invoice total, paid online, payment.
+ */
+async function syncJob(
+  order: Order,
+  deps: SyncDependencies,
+  step: StepContext,
+  ids: { customerId: number; locationId: number; references: VerifiedReferences },
+): Promise<void> {
+  const { http, config } = deps;
+  const { progress, orderKey, resumed } = step;
+  const { customerId, locationId, references } = ids;
 
   progress.pricebookItemIds = await resolvePricebookItems(deps, order, orderKey, progress.pricebookItemIds);
 
@@ -300,18 +364,6 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
     progress,
     checkpoint: () => deps.ledger.checkpoint(step.key, step.lease.ownerToken, progress),
   });
-
-  if (!progress.tagged) {
-    tagTargets ??= await readTagTargets(http, customerId, locationId);
-    const wanted = { customer: customerTagTypeIds(config, order), location: locationTagTypeIds(config, order) };
-    await applyMissingTags(http, tagTargets, wanted);
-    if (deps.customerIndex) {
-      const tags = [...new Set([...tagTargets.location.tagTypeIds, ...wanted.location])];
-      // Best effort: a stale list only costs the next order a tag call that finds the tag present.
-      await deps.customerIndex.store.setLocationTags(locationId, tags).catch(() => undefined);
-    }
-    progress.tagged = true;
-  }
 }
 
 /** ServiceTitan invoices in the tenant's currency only; converting amounts is not the worker's call. */

@@ -13,6 +13,7 @@ export const StApi = {
   settings: "settings",
   marketing: "marketing",
   dispatch: "dispatch",
+  memberships: "memberships",
 } as const;
 export type StApi = (typeof StApi)[keyof typeof StApi];
 

@@ -7,6 +7,7 @@ import { exportRoutes } from "./crm-export.ts";
 import { locationRoutes } from "./crm-locations.ts";
 import { jobNoteRoutes } from "./job-notes.ts";
 import { jpmRoutes } from "./jpm.ts";
+import { membershipRoutes } from "./memberships.ts";
 import { paymentRoutes } from "./payments.ts";
 import { pricebookRoutes } from "./pricebook.ts";
 import { settingsRoutes } from "./settings.ts";
@@ -22,4 +23,5 @@ export const routes: readonly Route[] = [
   ...accountingRoutes,
   ...paymentRoutes,
   ...settingsRoutes,
+  ...membershipRoutes,
 ];

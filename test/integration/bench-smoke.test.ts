@@ -43,6 +43,19 @@ describe("bench smoke: ServiceTitan calls per order", () => {
     expect(shopifyRest).toEqual(byId.get("a")?.byOperation);
   });
 
+  it("sells a membership order's membership once, creates no job for it, and sells nothing on renewal or retry", () => {
+    // Assess
+    const byId = new Map(result.scenarios.map((s) => [s.id, s.byOperation]));
+    expect(byId.get("m")).toMatchObject({ CustomerMemberships_Create: 1, CustomerMemberships_Update: 1 });
+    expect(byId.get("m")?.Jobs_Create).toBeUndefined();
+    expect(byId.get("m2")?.CustomerMemberships_Create).toBeUndefined();
+    expect(byId.get("m2")).toMatchObject({ CustomerMemberships_GetList: 1, CustomerMemberships_Update: 1 });
+    expect(byId.get("m3")).toMatchObject({ CustomerMemberships_Create: 1, Jobs_Create: 1 });
+    const retry = result.retries.find((r) => r.id === "lost-sale-reply");
+    expect(retry?.status).toBe("synced");
+    expect(retry?.byOperation.CustomerMemberships_Create).toBeUndefined();
+  });
+
   it("makes no token, reference-data or reconcile calls per order after warm-up", () => {
     // Assess
     expect(result.scenarios.length).toBeGreaterThanOrEqual(4);

@@ -185,6 +185,29 @@ class World {
     });
   }
 
+  /** A Filter Club membership sold to the coverage customer at its location (`POST /memberships/sale`). */
+  membership(): Promise<{ invoiceId: number; customerMembershipId: number }> {
+    return this.#once("membership", async () => {
+      const { id: customerId, locationId } = await this.customer();
+      return this.client.call<{ invoiceId: number; customerMembershipId: number }>(
+        "POST",
+        "memberships",
+        "/memberships/sale",
+        {
+          body: {
+            customerId,
+            businessUnitId: seedIds.businessUnits.filtersAndProducts,
+            saleTaskId: seedIds.services.filterClubSale,
+            durationBillingId: seedIds.durationBilling.filterClubMonthly,
+            locationId,
+            recurringServiceAction: "Single",
+            recurringLocationId: locationId,
+          },
+        },
+      );
+    });
+  }
+
   /** A payment applied to the job's invoice (`Payments_Create`, the March 2026 accounting document). */
   payment(): Promise<{ id: number; invoiceId: number }> {
     return this.#once("payment", async () => {
@@ -368,6 +391,34 @@ const recipes: Record<string, Recipe> = {
     const { invoiceId, itemId } = await w.invoiceItem();
     return w.client.call("DELETE", "accounting", `/invoices/${invoiceId}/items/${itemId}`);
   },
+
+  // Memberships: types with their duration/billing options, the sale (with its invoice), the customer's memberships
+  MembershipTypes_GetList: (w) =>
+    w.client.call("GET", "memberships", "/membership-types", {
+      query: { ...paging, ids: String(seedIds.membershipTypes.filterClub), includeDurationBilling: "true" },
+    }),
+  MembershipTypes_Get: (w) =>
+    w.client.call("GET", "memberships", `/membership-types/${seedIds.membershipTypes.filterClub}`),
+  MembershipTypes_GetDurationBillingList: (w) =>
+    w.client.call(
+      "GET",
+      "memberships",
+      `/membership-types/${seedIds.membershipTypes.filterClub}/duration-billing-items`,
+      {
+        query: { active: "True" },
+      },
+    ),
+  CustomerMemberships_Create: (w) => w.membership(),
+  CustomerMemberships_GetList: async (w) =>
+    w.client.call("GET", "memberships", "/memberships", {
+      query: { ...paging, customerIds: String((await w.customer()).id), active: "Any", status: "Active" },
+    }),
+  CustomerMemberships_Get: async (w) =>
+    w.client.call("GET", "memberships", `/memberships/${(await w.membership()).customerMembershipId}`),
+  CustomerMemberships_Update: async (w) =>
+    w.client.call("PATCH", "memberships", `/memberships/${(await w.membership()).customerMembershipId}`, {
+      body: { memo: "Sold online: order cov-1" },
+    }),
 
   // Settings, marketing, dispatch lookups
   TagTypes_GetList: (w) => w.client.call("GET", "settings", "/tag-types", { query: { ...paging, active: "Any" } }),

@@ -42,6 +42,17 @@ const returningCustomerOrder = buildOrderEvent({
   payment: { method: "paypal", reference: "pp_eo_1002", amount: "99.99", paidAt: "2026-11-18T11:00:00-06:00" },
 });
 
+/** A new customer's subscription that is only a membership (issue 15): a sale with its own invoice, no job. */
+const membershipOrder = buildOrderEvent({
+  orderId: "eo-1003",
+  orderType: "service",
+  purchaseType: "subscription",
+  placedAt: "2026-11-18T12:00:00-06:00",
+  customer: { firstName: "Mira", lastName: "Memberonce", email: "mira.memberonce@example.com", phone: "555-010-0184" },
+  billingAddress: { street: "4 Plan Street", city: "Springfield", state: "IL", zip: "62704" },
+  lines: [{ sku: "PLAN-COMFORT-CLUB", name: "Comfort Club (annual)", quantity: 1, unitPrice: "199.00" }],
+});
+
 /**
  * The test worlds' config (a batch that misses always catches the index up, so the returning customer
  * created just before is found by e-mail), with payments recorded (`Payments_Create`).
@@ -69,7 +80,7 @@ async function runScenario(faults: readonly FaultRule[], wrapFirstInvocation = f
     await prepare(world);
     for (const rule of faults) world.sandbox.faults.add(rule);
     if (wrapFirstInvocation) world.session.crashAfterNextInvocation();
-    const outcomes = await world.sync([newCustomerOrder, returningCustomerOrder]);
+    const outcomes = await world.sync([newCustomerOrder, returningCustomerOrder, membershipOrder]);
     world.sandbox.assertContract();
     return { snapshot: snapshotState(world.sandbox.state), outcomes, log: world.sandbox.log };
   } finally {
@@ -83,15 +94,22 @@ describe("crash at every step boundary, then redelivery", () => {
     clean = await runScenario([]);
   });
 
-  it("the clean run synced both orders, with their money, the returning customer found by e-mail", () => {
-    expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
-    expect(clean.outcomes.map((o) => o.progress?.matchedBy)).toEqual(["created", "email"]);
+  it("the clean run synced the three orders, with their money, the returning customer found by e-mail", () => {
+    expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
+    expect(clean.outcomes.map((o) => o.progress?.matchedBy)).toEqual(["created", "email", "created"]);
     expect(clean.snapshot.customers.filter((c) => c.name === "Rhea Returner")).toHaveLength(1);
     expect(clean.snapshot.locations.filter((l) => l.customer === "Rhea Returner").map((l) => l.street)).toEqual([
       "2 Known Street",
       "3 Elsewhere Avenue",
     ]);
     expect(clean.snapshot.jobs).toHaveLength(2);
+    expect(clean.snapshot.memberships).toEqual([
+      expect.objectContaining({
+        customer: "Mira Memberonce",
+        memo: "Sold online: order test-store:eo-1003",
+        invoice: [["MEM-COMFORT-CLUB", 1, 19900]],
+      }),
+    ]);
     const ezra = clean.snapshot.jobs.find((j) => j.customer === "Ezra Onceonly");
     expect(ezra?.payments).toEqual([[2525, "Online store payment, order test-store:eo-1001", 1]]);
     expect(ezra?.notes).toHaveLength(1);
@@ -111,6 +129,8 @@ describe("crash at every step boundary, then redelivery", () => {
     "Jobs_CreateNote",
     "Jobs_Update",
     "Customers_CreateTag",
+    "CustomerMemberships_Create",
+    "CustomerMemberships_Update",
   ] as const;
 
   for (const operationId of writes) {
@@ -120,7 +140,7 @@ describe("crash at every step boundary, then redelivery", () => {
 
       // Assess
       expect(faulted.log.some((e) => e.operationId === operationId && e.status === 503)).toBe(true);
-      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
       expect(faulted.snapshot).toEqual(clean.snapshot);
     });
 
@@ -130,7 +150,7 @@ describe("crash at every step boundary, then redelivery", () => {
 
       // Assess
       expect(faulted.log.some((e) => e.operationId === operationId && e.status >= 500)).toBe(true);
-      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
       expect(faulted.snapshot).toEqual(clean.snapshot);
     });
   }
@@ -142,7 +162,7 @@ describe("crash at every step boundary, then redelivery", () => {
     ]);
 
     // Assess
-    expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+    expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
     expect(faulted.snapshot).toEqual(clean.snapshot);
   });
 
@@ -151,7 +171,7 @@ describe("crash at every step boundary, then redelivery", () => {
     const faulted = await runScenario([], true);
 
     // Assess
-    expect(faulted.outcomes.map((o) => o.status)).toEqual(["duplicate", "duplicate"]);
+    expect(faulted.outcomes.map((o) => o.status)).toEqual(["duplicate", "duplicate", "duplicate"]);
     expect(faulted.snapshot).toEqual(clean.snapshot);
   });
 });

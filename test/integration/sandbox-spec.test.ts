@@ -15,6 +15,7 @@ const specFiles: Record<string, string> = {
   settings: "settings-v2.json",
   marketing: "marketing-v2.json",
   dispatch: "dispatch-v2.json",
+  memberships: "memberships-v2.json",
 };
 /** Operations only an older document describes (`openapi/SOURCES.md`): route → that document. */
 const olderSpecFiles: Record<string, string> = {
@@ -90,6 +91,11 @@ describe.skipIf(!haveSpecs)("sandbox routes against the ServiceTitan OpenAPI doc
       "Technicians_GetList",
       "Campaigns_GetList",
       "ArrivalWindows_GetList",
+      "MembershipTypes_GetList",
+      "MembershipTypes_GetDurationBillingList",
+      "CustomerMemberships_GetList",
+      "CustomerMemberships_Create",
+      "CustomerMemberships_Update",
     ];
     // Act
     const missing = needed.filter((op) => !implementedOperations.includes(op));

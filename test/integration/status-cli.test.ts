@@ -18,6 +18,7 @@ let ledger: OrderLedger;
 const runId = randomUUID().slice(0, 8);
 const completedKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-done` };
 const failedKey: OrderKey = { store: "test-store", orderId: `S-${runId}-failed` };
+const membershipKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-member` };
 
 beforeAll(async () => {
   aws = await startLocalAws();
@@ -41,6 +42,17 @@ beforeAll(async () => {
     invoiceTotalCents: 5412,
     totalMismatch: true,
     paymentId: 9606,
+    tagged: true,
+  });
+  // A membership order: one line sold a membership, another renewed one (no job).
+  await ledger.claim(membershipKey, "c".repeat(64), { ownerToken: "owner-3", leaseMs: 60_000 });
+  await ledger.complete(membershipKey, "owner-3", {
+    customerId: 5102,
+    locationId: 6203,
+    memberships: {
+      "PLAN-FILTER-CLUB": { membershipTypeId: 1601, membershipId: 7701, outcome: "sold", invoiceId: 7702, noted: true },
+      "PLAN-COMFORT-CLUB": { membershipTypeId: 1602, membershipId: 7703, outcome: "renewed", noted: true },
+    },
     tagged: true,
   });
   // A permanently failed order.
@@ -96,6 +108,21 @@ describe("runStatusCli", () => {
     ]) {
       expect(text).toContain(expected);
     }
+  });
+
+  it("shows the memberships an order sold or renewed, with the sale invoice", async () => {
+    // Prepare
+    const stdout = textStream();
+    const json = textStream();
+    // Act
+    const code = await runStatusCli([membershipKey.orderId, "--store", membershipKey.store], deps(stdout));
+    await runStatusCli([membershipKey.orderId, "--store", membershipKey.store, "--json"], deps(json));
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain("PLAN-FILTER-CLUB → membership 7701 sold (sale invoice 7702)");
+    expect(stdout.text()).toContain("PLAN-COMFORT-CLUB → membership 7703 renewed");
+    const view = JSON.parse(json.text()) as Record<string, unknown>;
+    expect(view).toMatchObject({ jobId: null, memberships: { "PLAN-COMFORT-CLUB": { outcome: "renewed" } } });
   });
 
   it("prints JSON for scripts, with the last error of a failed order", async () => {

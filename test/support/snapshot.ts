@@ -1,7 +1,7 @@
 /**
  * A canonical, id-free picture of what orders produced in the sandbox: customers with contacts and
  * tags, locations, pricebook items, jobs with appointments, invoice lines, summary, payments and job
- * notes. Two runs of the same
+ * notes, memberships with their sale invoices. Two runs of the same
  * orders — one clean, one with faults injected — must produce equal snapshots.
  */
 import type { SandboxState } from "../../sandbox/state.ts";
@@ -70,6 +70,24 @@ export function snapshotState(state: SandboxState) {
         notes: sorted(state.jobNotes.filter((n) => n.jobId === j.id).map((n) => n.text)),
       })),
     ),
+    memberships: sorted(
+      [...state.memberships.values()].map((m) => ({
+        customer: customerName(m.customerId),
+        membershipTypeId: m.membershipTypeId,
+        durationBillingId: m.durationBillingId,
+        location: m.locationId === null ? null : locationStreet(m.locationId),
+        recurringServiceAction: m.recurringServiceAction,
+        status: m.status,
+        memo: m.memo,
+        invoice: sorted(
+          (state.invoices.get(m.invoiceId ?? -1)?.items ?? []).map((i) => [
+            skuCode(i.skuId),
+            i.quantity,
+            i.unitPriceCents,
+          ]),
+        ),
+      })),
+    ),
   };
 }
 
@@ -85,5 +103,6 @@ export function effectCounts(state: SandboxState) {
     invoiceItems,
     payments: state.payments.size,
     jobNotes: state.jobNotes.length,
+    memberships: state.memberships.size,
   };
 }

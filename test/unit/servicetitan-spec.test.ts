@@ -41,6 +41,13 @@ import {
   listJobTypes,
   setJobTags,
 } from "../../lib/servicetitan/endpoints/jpm.ts";
+import {
+  listCustomerMemberships,
+  listDurationBillingItems,
+  listMembershipTypes,
+  sellMembership,
+  setMembershipMemo,
+} from "../../lib/servicetitan/endpoints/memberships.ts";
 import { createPricebookItem, listPricebookItems } from "../../lib/servicetitan/endpoints/pricebook.ts";
 import {
   listArrivalWindows,
@@ -554,6 +561,41 @@ describe.skipIf(!docsPresent)("endpoint modules conform to the OpenAPI documents
     expect(notes[0]?.text).toBe("Testy");
     expect(http.requests[2]?.body).toEqual({ tagTypeIds: [11, 12] });
     expect(job.id).toBe(1);
+  });
+
+  it("memberships: types, duration/billing options, a customer's memberships, the sale and the memo", async () => {
+    // Prepare
+    const http = new SpecHttp();
+
+    // Act
+    const types = await listMembershipTypes(http, { ids: [1601], active: "True" });
+    const options = await listDurationBillingItems(http, 1601, { active: "True" });
+    const memberships = await listCustomerMemberships(http, 42);
+    const sale = await sellMembership(http, {
+      customerId: 42,
+      businessUnitId: 501,
+      saleTaskId: 5205,
+      durationBillingId: 1611,
+      locationId: 43,
+      recurringServiceAction: "Single",
+      recurringLocationId: 43,
+    });
+    await setMembershipMemo(http, 7, "Sold online: order store-1:1001");
+
+    // Assess
+    expectConformant(http, [
+      "MembershipTypes_GetList",
+      "MembershipTypes_GetDurationBillingList",
+      "CustomerMemberships_GetList",
+      "CustomerMemberships_Create",
+      "CustomerMemberships_Update",
+    ]);
+    expect(http.requests[2]?.query).toMatchObject({ customerIds: "42", active: "Any" });
+    expect(http.requests[4]?.body).toEqual({ memo: "Sold online: order store-1:1001" });
+    expect(types[0]?.id).toBe(1);
+    expect(options[0]?.id).toBe(1);
+    expect(memberships[0]?.membershipTypeId).toBe(1);
+    expect(sale).toEqual({ invoiceId: 1, customerMembershipId: 1 });
   });
 
   it("settings, marketing, dispatch: every lookup uses only its documented filters", async () => {

@@ -48,9 +48,21 @@ function fakeTenant(
           );
         if (req.path.startsWith("/services"))
           return page(
-            (tenant.services ?? [5203, 5204]).map((id) => ({ id, code: `SVC-${id}`, active: true, price: 0 })),
+            (tenant.services ?? [5203, 5204, 5205, 5206]).map((id) => ({
+              id,
+              code: `SVC-${id}`,
+              active: true,
+              price: 0,
+            })),
           );
         if (req.path.startsWith("/payment-types")) return page((tenant.paymentTypes ?? [1501]).map(named));
+        // memberships.plans of the example config: types 1601 and 1602, each with its duration/billing option.
+        const options = /^\/membership-types\/(\d+)\/duration-billing-items$/.exec(req.path);
+        if (options)
+          return [
+            { id: options[1] === "1601" ? 1611 : 1621, active: true, billingFrequency: "Monthly", salePrice: 15 },
+          ];
+        if (req.path.startsWith("/membership-types")) return page([1601, 1602].map(named));
         throw new Error(`unexpected ${req.path}`);
       })();
       return (req.response ? req.response.parse(body) : body) as T;
@@ -153,7 +165,7 @@ describe("ReferenceCheck", () => {
     config.money = { ...config.money, payments: { record: 1599 } };
 
     // Act
-    const noShipping = await new ReferenceCheck(fakeTenant({ services: [5204] }), exampleConfig())
+    const noShipping = await new ReferenceCheck(fakeTenant({ services: [5204, 5205, 5206] }), exampleConfig())
       .verified()
       .catch((e: unknown) => e);
     const noPaymentType = await new ReferenceCheck(fakeTenant(), config).verified().catch((e: unknown) => e);
