@@ -12,6 +12,7 @@ import { addCustomerContact, addLocationContact } from "./contacts-model.ts";
 import {
   type Address,
   type ArrivalWindowRecord,
+  type BookingProviderTagRecord,
   type BusinessUnitRecord,
   type CampaignRecord,
   type ContactType,
@@ -86,6 +87,7 @@ export interface SandboxSeed {
   services: SeedSku[];
   taxZones?: Seed<TaxZoneRecord, "id" | "name" | "rate">[];
   paymentTypes?: Seed<PaymentTypeRecord, "id" | "name">[];
+  bookingProviderTags?: Seed<BookingProviderTagRecord, "id" | "tagName">[];
 }
 
 /** Fixed ids of the default seed, for tests and the example config. */
@@ -117,6 +119,8 @@ export const seedIds = {
   taxZones: { springfield: 1401 },
   /** Created as the store's payment type with the Cash attribute, as Contractor Commerce asks. */
   paymentTypes: { onlineStore: 1501 },
+  /** The Booking Provider tag the admin picked for the app, and one switched off. */
+  bookingProviderTags: { onlineStore: 1601, retired: 1602 },
   /** externalData written by "another application": must stay invisible to other GUIDs. */
   otherAppGuid: "0b5e1e55-0000-4000-8000-00000000a11c",
 } as const;
@@ -158,6 +162,10 @@ export function defaultSeed(): SandboxSeed {
     ],
     taxZones: [{ id: ids.taxZones.springfield, name: "Springfield, IL", rate: 0.0625, zips: ["62703"] }],
     paymentTypes: [{ id: ids.paymentTypes.onlineStore, name: "Online Store" }],
+    bookingProviderTags: [
+      { id: ids.bookingProviderTags.onlineStore, tagName: "Online Store Bookings" },
+      { id: ids.bookingProviderTags.retired, tagName: "Old Booking Widget", active: false },
+    ],
     businessUnits: [
       { id: ids.businessUnits.filtersAndProducts, name: "Filters & Products", currency: "USD" },
       { id: ids.businessUnits.residentialService, name: "Residential Service", currency: "USD" },
@@ -458,6 +466,10 @@ export function stateFromSeed(
     state.arrivalWindows.set(a.id, track({ businessUnitIds: [], active: true, createdOn: seededOn, ...a }));
   }
   for (const z of seed.taxZones ?? []) state.taxZones.set(z.id, track({ zips: [], active: true, ...z }));
+  for (const t of seed.bookingProviderTags ?? []) {
+    const defaults = { description: "", type: "V2Api" as const, active: true, createdOn: seededOn };
+    state.bookingProviderTags.set(t.id, track({ ...defaults, modifiedOn: seededOn, ...t }));
+  }
   for (const t of seed.paymentTypes ?? []) {
     state.paymentTypes.set(t.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...t }));
   }

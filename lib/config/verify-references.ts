@@ -8,6 +8,7 @@
  */
 import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
 import { listPaymentTypes } from "../servicetitan/endpoints/accounting.ts";
+import { listBookingProviderTags } from "../servicetitan/endpoints/bookings.ts";
 import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import { listPricebookItems, type PricebookKind } from "../servicetitan/endpoints/pricebook.ts";
 import {
@@ -40,10 +41,23 @@ const orderKinds = ["product", "service"] as const;
 function referencesOf(config: SyncConfig) {
   const of = (pick: (kind: OrderKindConfig, prefix: string) => Reference[]) =>
     orderKinds.flatMap((kind) => pick(config[kind], kind));
+  /** The `bookings.<kind>` overrides of an order kind's ids. */
+  const bookingOverride = (name: "businessUnitId" | "jobTypeId" | "campaignId") =>
+    orderKinds.flatMap((kind) => {
+      const id = config.bookings[kind][name];
+      return id === undefined ? [] : [{ key: `bookings.${kind}.${name}`, id }];
+    });
   return {
-    businessUnits: of((k, p) => [{ key: `${p}.businessUnitId`, id: k.businessUnitId }]),
-    jobTypes: of((k, p) => [{ key: `${p}.jobTypeId`, id: k.jobTypeId }]),
-    campaigns: of((k, p) => [{ key: `${p}.campaignId`, id: k.campaignId }]),
+    businessUnits: [
+      ...of((k, p) => [{ key: `${p}.businessUnitId`, id: k.businessUnitId }]),
+      ...bookingOverride("businessUnitId"),
+    ],
+    jobTypes: [...of((k, p) => [{ key: `${p}.jobTypeId`, id: k.jobTypeId }]), ...bookingOverride("jobTypeId")],
+    campaigns: [...of((k, p) => [{ key: `${p}.campaignId`, id: k.campaignId }]), ...bookingOverride("campaignId")],
+    bookingProviderTags:
+      config.bookings.providerTagId === undefined
+        ? []
+        : [{ key: "bookings.providerTagId", id: config.bookings.providerTagId }],
     technicians: of((k, p) => (k.technicianId ? [{ key: `${p}.technicianId`, id: k.technicianId }] : [])),
     arrivalWindows: of((k, p) =>
       k.schedule.arrivalWindow.arrivalWindowId
@@ -111,7 +125,7 @@ function requireNoneMissing(missing: readonly MissingReference[]): void {
 export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfig): Promise<VerifiedReferences> {
   const refs = referencesOf(config);
   const idsOf = (items: readonly { id: number }[]) => new Set(items.map((item) => item.id));
-  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items] =
+  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items, providerTags] =
     await Promise.all([
       listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
       listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
@@ -125,6 +139,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
         ? listPaymentTypes(http, { ids: uniqueIds(refs.paymentTypes), active: "True" })
         : Promise.resolve([]),
       activePricebookItems(http, refs.pricebookItems),
+      activeBookingProviderTags(http, refs.bookingProviderTags),
     ]);
   requireNoneMissing([
     ...missingOf(refs.businessUnits, idsOf(businessUnits), "business unit"),
@@ -134,6 +149,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     ...missingOf(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window"),
     ...missingOf(refs.tagTypes, idsOf(tagTypes), "tag type"),
     ...missingOf(refs.paymentTypes, idsOf(paymentTypes), "payment type"),
+    ...missingOf(refs.bookingProviderTags, providerTags, "booking provider tag"),
     ...refs.pricebookItems.flatMap((ref) =>
       missingOf([ref], items.get(ref.kind) ?? new Set(), `${ref.kind} pricebook item`),
     ),
@@ -169,6 +185,17 @@ async function activePricebookItems(
     }),
   );
   return new Map(found);
+}
+
+/**
+ * The configured Booking Provider tag, when it exists and is active (`BookingProviderTags_GetList`
+ * has no `active` filter, so the flag is read). An inactive provider is not usable: whether
+ * ServiceTitan still accepts bookings under it is unknown, and the office would not expect them.
+ */
+async function activeBookingProviderTags(http: ServiceTitanHttp, refs: readonly Reference[]): Promise<Set<number>> {
+  if (refs.length === 0) return new Set();
+  const page = await listBookingProviderTags(http, { ids: uniqueIds(refs) });
+  return new Set(page.data.filter((tag) => tag.active).map((tag) => tag.id));
 }
 
 /**
