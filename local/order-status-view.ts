@@ -28,6 +28,15 @@ export interface OrderStatusView {
   paymentId: number | null;
   paymentNotRecorded: string | null;
   tagged: boolean | null;
+  /** The order was filed as a booking (`bookings` config) instead of a job. */
+  bookingId: number | null;
+  /** The booking's status when the worker last read it, and when that was. */
+  bookingStatus: string | null;
+  bookingReadAt: string | null;
+  /** The job a CSR booked from the booking, as last read. */
+  bookingJobId: number | null;
+  /** No existing ServiceTitan customer matched the booking's order. */
+  firstTimeClient: boolean | null;
   pricebookItemIds: Record<string, number>;
   lastError: { reason: string; kind: string; message: string; at: string } | null;
   createdAt: string;
@@ -55,6 +64,11 @@ export function statusView(record: LedgerRecord): OrderStatusView {
     paymentId: p.paymentId ?? null,
     paymentNotRecorded: p.paymentNotRecorded ?? null,
     tagged: p.tagged ?? null,
+    bookingId: p.bookingId ?? null,
+    bookingStatus: p.bookingStatus ?? null,
+    bookingReadAt: p.bookingReadAt ?? null,
+    bookingJobId: p.bookingJobId ?? null,
+    firstTimeClient: p.firstTimeClient ?? null,
     pricebookItemIds: p.pricebookItemIds ?? {},
     lastError:
       record.lastError === undefined ? null : { ...record.lastError, message: maskString(record.lastError.message) },
@@ -86,6 +100,14 @@ function payment(view: OrderStatusView): string {
   return "-";
 }
 
+/** "104233 — New (read 2026-11-18T…)", and the CSR's job once converted. */
+function booking(view: OrderStatusView): string {
+  if (view.bookingId === null) return "-";
+  const status = view.bookingStatus === null ? "" : ` — ${view.bookingStatus} (read ${show(view.bookingReadAt)})`;
+  const job = view.bookingJobId === null ? "" : `, job ${view.bookingJobId}`;
+  return `${view.bookingId}${status}${job}`;
+}
+
 function created(id: number | null, wasCreated: boolean | null): string {
   if (id === null) return "-";
   return wasCreated === null ? String(id) : `${id} (${wasCreated ? "created" : "existing"})`;
@@ -105,6 +127,9 @@ export function renderOrderStatus(record: LedgerRecord, color = false): string {
     { Location: created(view.locationId, view.locationCreated) },
     { "Pricebook items": skus.length === 0 ? "-" : skus.map(([sku, id]) => `${sku} → ${id}`).join("\n") },
     { Job: show(view.jobId) },
+    ...(view.bookingId === null
+      ? []
+      : [{ Booking: booking(view) }, { "First-time client": show(view.firstTimeClient) }]),
     { Invoice: show(view.invoiceId) },
     { "Invoice lines added": show(view.invoiceLinesAdded) },
     { "Invoice verified": show(view.invoiceVerified) },
@@ -133,7 +158,7 @@ export function renderStatusList(
   const style = tableStyle(color);
   if (records.length === 0) return `No ${status} orders in the ledger.\n`;
   const table = new Table({
-    head: ["Order", "Status", "Attempts", "Job", "Invoice", "Last error", "Updated"],
+    head: ["Order", "Status", "Attempts", "Job or booking", "Invoice", "Last error", "Updated"],
     colWidths: [null, null, null, null, null, 60, null],
     wordWrap: true,
     ...(style === undefined ? {} : { style }),
@@ -144,7 +169,7 @@ export function renderStatusList(
       view.orderKey,
       view.status,
       view.attempts,
-      show(view.jobId),
+      view.bookingId === null ? show(view.jobId) : `booking ${view.bookingId}`,
       show(view.invoiceId),
       view.lastError === null ? "-" : `${view.lastError.reason}: ${view.lastError.message}`,
       view.updatedAt,

@@ -42,10 +42,31 @@ const returningCustomerOrder = buildOrderEvent({
   payment: { method: "paypal", reference: "pp_eo_1002", amount: "99.99", paidAt: "2026-11-18T11:00:00-06:00" },
 });
 
-/** The example config, with payments recorded (`Payments_Create`). */
+/**
+ * A diagnostic visit of the seeded customer (matched by e-mail, read-only), filed as a booking
+ * (`DIAG-*` SKUs, see `recordingConfig`).
+ */
+const bookingOrder = buildOrderEvent({
+  orderId: "eo-1003",
+  orderType: "service",
+  placedAt: "2026-11-18T12:00:00-06:00",
+  lines: [{ sku: "DIAG-NOHEAT", name: "No-heat diagnostic", quantity: 1, unitPrice: "79.00" }],
+  requestedWindow: { start: "2026-11-20T08:00:00-06:00", end: "2026-11-20T12:00:00-06:00" },
+  payment: { method: "card", reference: "ch_eo_1003", amount: "79.00", paidAt: "2026-11-18T12:00:00-06:00" },
+});
+
+/** The example config, with payments recorded (`Payments_Create`) and `DIAG-*` service orders filed as bookings. */
 function recordingConfig(): SyncConfig {
   const config = exampleConfig();
-  return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
+  return {
+    ...config,
+    money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } },
+    bookings: {
+      ...config.bookings,
+      providerTagId: seedIds.bookingProviderTags.onlineStore,
+      service: { ...config.bookings.service, skuRules: [{ sku: "DIAG-*", createAs: "booking" }] },
+    },
+  };
 }
 
 /** The returning customer exists before the orders arrive, untagged, at another address. */
@@ -66,7 +87,7 @@ async function runScenario(faults: readonly FaultRule[], wrapFirstInvocation = f
     await prepare(world);
     for (const rule of faults) world.sandbox.faults.add(rule);
     if (wrapFirstInvocation) world.session.crashAfterNextInvocation();
-    const outcomes = await world.sync([newCustomerOrder, returningCustomerOrder]);
+    const outcomes = await world.sync([newCustomerOrder, returningCustomerOrder, bookingOrder]);
     world.sandbox.assertContract();
     return { snapshot: snapshotState(world.sandbox.state), outcomes, log: world.sandbox.log };
   } finally {
@@ -80,9 +101,11 @@ describe("crash at every step boundary, then redelivery", () => {
     clean = await runScenario([]);
   });
 
-  it("the clean run synced both orders, with their money", () => {
-    expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+  it("the clean run synced the orders: two jobs with their money, one booking", () => {
+    expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
     expect(clean.snapshot.jobs).toHaveLength(2);
+    expect(clean.snapshot.bookings).toHaveLength(1);
+    expect(clean.snapshot.bookings[0]).toMatchObject({ externalId: "test-store:eo-1003", isFirstTimeClient: false });
     const ezra = clean.snapshot.jobs.find((j) => j.customer === "Ezra Onceonly");
     expect(ezra?.payments).toEqual([[2525, "Online store payment, order test-store:eo-1001", 1]]);
     expect(ezra?.notes).toHaveLength(1);
@@ -102,6 +125,7 @@ describe("crash at every step boundary, then redelivery", () => {
     "Jobs_CreateNote",
     "Jobs_Update",
     "Customers_CreateTag",
+    "Bookings_Create",
   ] as const;
 
   for (const operationId of writes) {
@@ -111,7 +135,7 @@ describe("crash at every step boundary, then redelivery", () => {
 
       // Assess
       expect(faulted.log.some((e) => e.operationId === operationId && e.status === 503)).toBe(true);
-      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
       expect(faulted.snapshot).toEqual(clean.snapshot);
     });
 
@@ -121,7 +145,7 @@ describe("crash at every step boundary, then redelivery", () => {
 
       // Assess
       expect(faulted.log.some((e) => e.operationId === operationId && e.status >= 500)).toBe(true);
-      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
       expect(faulted.snapshot).toEqual(clean.snapshot);
     });
   }
@@ -133,7 +157,7 @@ describe("crash at every step boundary, then redelivery", () => {
     ]);
 
     // Assess
-    expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+    expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
     expect(faulted.snapshot).toEqual(clean.snapshot);
   });
 
@@ -142,7 +166,7 @@ describe("crash at every step boundary, then redelivery", () => {
     const faulted = await runScenario([], true);
 
     // Assess
-    expect(faulted.outcomes.map((o) => o.status)).toEqual(["duplicate", "duplicate"]);
+    expect(faulted.outcomes.map((o) => o.status)).toEqual(["duplicate", "duplicate", "duplicate"]);
     expect(faulted.snapshot).toEqual(clean.snapshot);
   });
 });

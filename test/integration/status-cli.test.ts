@@ -18,6 +18,7 @@ let ledger: OrderLedger;
 const runId = randomUUID().slice(0, 8);
 const completedKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-done` };
 const failedKey: OrderKey = { store: "test-store", orderId: `S-${runId}-failed` };
+const bookingKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-booking` };
 
 beforeAll(async () => {
   aws = await startLocalAws();
@@ -42,6 +43,15 @@ beforeAll(async () => {
     totalMismatch: true,
     paymentId: 9606,
     tagged: true,
+  });
+  // An order filed as a booking, which a CSR had converted into a job when the worker read it.
+  await ledger.claim(bookingKey, "c".repeat(64), { ownerToken: "owner-3", leaseMs: 60_000 });
+  await ledger.complete(bookingKey, "owner-3", {
+    firstTimeClient: true,
+    bookingId: 104233,
+    bookingStatus: "Converted",
+    bookingJobId: 8405,
+    bookingReadAt: "2026-11-18T18:00:00.000Z",
   });
   // A permanently failed order.
   await ledger.claim(failedKey, "b".repeat(64), { ownerToken: "owner-2", leaseMs: 60_000 });
@@ -96,6 +106,20 @@ describe("runStatusCli", () => {
     ]) {
       expect(text).toContain(expected);
     }
+  });
+
+  it("prints a booking order's booking id, its status as last read and the CSR's job", async () => {
+    // Prepare
+    const stdout = textStream();
+    const json = textStream();
+    // Act
+    const code = await runStatusCli([bookingKey.orderId, "--store", bookingKey.store], deps(stdout));
+    await runStatusCli([bookingKey.orderId, "--store", bookingKey.store, "--json"], deps(json));
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain("104233 — Converted (read 2026-11-18T18:00:00.000Z), job 8405");
+    expect(stdout.text()).toContain("First-time client");
+    expect(JSON.parse(json.text())).toMatchObject({ bookingId: 104233, bookingStatus: "Converted", jobId: null });
   });
 
   it("prints JSON for scripts, with the last error of a failed order", async () => {

@@ -1,7 +1,7 @@
 /**
  * A canonical, id-free picture of what orders produced in the sandbox: customers with contacts and
  * tags, locations, pricebook items, jobs with appointments, invoice lines, summary, payments and job
- * notes. Two runs of the same
+ * notes, and bookings. Two runs of the same
  * orders — one clean, one with faults injected — must produce equal snapshots.
  */
 import type { SandboxState } from "../../sandbox/state.ts";
@@ -70,6 +70,7 @@ export function snapshotState(state: SandboxState) {
         notes: sorted(state.jobNotes.filter((n) => n.jobId === j.id).map((n) => n.text)),
       })),
     ),
+    bookings: sorted([...state.bookings.values()].map(({ id, createdOn, modifiedOn, ...booking }) => booking)),
   };
 }
 
@@ -85,5 +86,6 @@ export function effectCounts(state: SandboxState) {
     invoiceItems,
     payments: state.payments.size,
     jobNotes: state.jobNotes.length,
+    bookings: state.bookings.size,
   };
 }
