@@ -54,7 +54,9 @@ export const bookingsConfigSchema = z
     providerTagId: stId.optional(),
     /** `isSendConfirmationEmail`: whether ServiceTitan e-mails the customer when the booking is created. */
     sendConfirmationEmail: z.boolean().default(false),
+    /** Product orders: job or booking (keys under `bookings.<kind>`). */
     product: orderKindBookingsSchema.default(jobsOnly),
+    /** Service orders: job or booking (keys under `bookings.<kind>`). */
     service: orderKindBookingsSchema.default(jobsOnly),
   })
   .superRefine((bookings, ctx) => {
