@@ -12,13 +12,14 @@
  * the job's invoice comes into being when the CSR books the job, and the office records the payment
  * there (the summary says so).
  *
- * Exactly once: the booking's `externalId` is the order key, and before creating the worker always
- * looks for a booking of the provider with that `externalId` (one call): an earlier attempt whose
- * reply was lost, whose ledger write never happened, or whose ledger item expired. Whether
- * ServiceTitan itself refuses a second booking with the same `externalId` is UNCONFIRMED; when a
- * create is refused (4xx), the worker looks once more and takes the booking it finds, so both answers
- * end in exactly one booking. The ledger's completion records the booking id (nothing follows the
- * booking, so no separate checkpoint is written).
+ * Exactly once: the booking's `externalId` is the order key. Before creating, a resumed attempt looks
+ * for a booking of the provider with that `externalId` (one call): an earlier attempt whose reply was
+ * lost, or which died before the ledger recorded the booking. A fresh claim skips the look-up, as for
+ * jobs: the ledger's create-if-absent proves no attempt ran before. Whether ServiceTitan itself refuses
+ * a second booking with the same `externalId` is UNCONFIRMED; when a create is refused (4xx), the
+ * worker looks once more and takes the booking it finds, so both answers end in exactly one booking.
+ * The ledger's completion records the booking id (nothing follows the booking, so no separate
+ * checkpoint is written).
  */
 import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
@@ -39,6 +40,8 @@ export interface SyncBookingDependencies {
 
 export interface BookingStep {
   orderKey: string;
+  /** An earlier attempt may have filed the booking: look for it before creating. */
+  resumed: boolean;
   /** Mutated: `bookingId`, its status as read, the match. */
   progress: SyncProgress;
   index?: BatchIndexView | undefined;
@@ -57,7 +60,7 @@ export async function syncBooking(deps: SyncBookingDependencies, order: Order, s
 
   const match = await matchOnce(deps, order, step);
   const booking =
-    (await findOrderBooking(http, providerTagId, orderKey)) ??
+    (step.resumed ? await findOrderBooking(http, providerTagId, orderKey) : undefined) ??
     (await createOnce(http, providerTagId, bookingRequest(config, references, order, orderKey, match)));
   Object.assign(progress, bookingProgress(booking));
 }

@@ -246,7 +246,7 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   // A booking instead of a job (`lib/bookings/`); an order that already has either stays what it is.
   const booked = progress.bookingId !== undefined;
   if (booked || (progress.jobId === undefined && orderCreatesAs(config, order) === CreateAs.Booking)) {
-    await syncBooking(deps, order, { orderKey, progress, index: step.batch.index });
+    await syncBooking(deps, order, { orderKey, resumed, progress, index: step.batch.index });
     return;
   }
   assertAdjustmentItemsConfigured(order, config.money);

@@ -43,7 +43,7 @@ describe("orders configured as bookings", () => {
     // Assess
     const orderKey = `test-store:${order.orderId}`;
     expect(outcome?.status).toBe("synced");
-    expect(effectCounts(world.sandbox.state)).toEqual(before);
+    expect(effectCounts(world.sandbox.state)).toEqual({ ...before, bookings: before.bookings + 1 });
     const bookings = bookingsOf(world, orderKey);
     expect(bookings).toHaveLength(1);
     const booking = bookings[0] as BookingRecord;
@@ -88,7 +88,7 @@ describe("orders configured as bookings", () => {
     expect(booking?.isFirstTimeClient).toBe(false);
     expect(booking?.summary).toContain(`Existing ServiceTitan customer ${seedIds.customers.testy} (matched by email)`);
     expect(outcome?.progress).toMatchObject({ firstTimeClient: false, customerId: seedIds.customers.testy });
-    expect(effectCounts(world.sandbox.state)).toEqual(before);
+    expect(effectCounts(world.sandbox.state)).toEqual({ ...before, bookings: before.bookings + 1 });
   });
 
   it("a redelivered booking order is a duplicate: still one booking", async () => {
@@ -166,23 +166,15 @@ describe("a lost reply to Bookings_Create, whether or not ServiceTitan refuses a
     });
   }
 
-  it("the look-up misses a booking that exists and ServiceTitan refuses the create: the worker takes that booking", async () => {
-    // Prepare: right after the worker's look-up, a booking with the order's externalId appears (a list
-    // that lagged behind a write), and the sandbox refuses repeated externalIds
-    const order = serviceOrder();
-    const orderKey = `test-store:${order.orderId}`;
-    let appeared: BookingRecord | undefined;
-    const world = await startWorld({
-      config: bookingConfig(),
-      sandbox: {
-        rejectDuplicateBookingExternalIds: true,
-        onExchange: (exchange) => {
-          if (exchange.operationId !== "Bookings_GetList2" || appeared !== undefined) return;
-          appeared = lateBooking(world.sandbox.state, orderKey);
-        },
-      },
-    });
+  it("a booking filed before the ledger knew the order, and a create ServiceTitan refuses: the worker takes that booking", async () => {
+    // Prepare: the order's booking exists (e.g. its ledger item expired) and the sandbox refuses repeated
+    // externalIds; a fresh claim makes no look-up, so the create is what finds out
+    const world = await startWorld({ config: bookingConfig(), sandbox: { rejectDuplicateBookingExternalIds: true } });
     try {
+      const order = serviceOrder();
+      const orderKey = `test-store:${order.orderId}`;
+      const earlier = lateBooking(world.sandbox.state, orderKey);
+
       // Act
       const [outcome] = await world.sync([order]);
 
@@ -190,7 +182,7 @@ describe("a lost reply to Bookings_Create, whether or not ServiceTitan refuses a
       expect(world.sandbox.log.filter((e) => e.operationId === "Bookings_Create").map((e) => e.status)).toEqual([400]);
       expect(outcome?.status).toBe("synced");
       expect(bookingsOf(world, orderKey)).toHaveLength(1);
-      expect(outcome?.progress?.bookingId).toBe(appeared?.id);
+      expect(outcome?.progress?.bookingId).toBe(earlier.id);
     } finally {
       await world.stop();
     }
