@@ -37,12 +37,24 @@ export const repoRoot = resolve(import.meta.dirname, "..");
 
 /**
  * The example config with payment recording on (`money.payments.record`): only orders with a
- * `payment` block (scenarios h, h2) record one, so the other scenarios are unaffected.
+ * `payment` block (scenarios h, h2) record one, so the other scenarios are unaffected. Product orders
+ * with a `BENCH-DIAG-…` SKU become bookings (scenarios k, k2): the others stay jobs.
  */
 export function exampleConfig(): SyncConfig {
   const config = loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
-  return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
+  return {
+    ...config,
+    money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } },
+    bookings: {
+      ...config.bookings,
+      providerTagId: seedIds.bookingProviderTags.onlineStore,
+      product: { createAs: "job", skuRules: [{ sku: "BENCH-DIAG-*", createAs: "booking" }] },
+    },
+  };
 }
+
+/** A diagnostic visit: its order becomes a booking (see `exampleConfig`). */
+const diagnosticLine = { sku: "BENCH-DIAG-VISIT", name: "Diagnostic visit", quantity: 1, unitPrice: "79.00" };
 
 export interface DynamoRequests {
   reads: number;
@@ -352,6 +364,22 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         paidOnlineOrder("CPO-H2", 60_003, [knownLine(0, 4)], { taxAsServiceTitan: false }),
       ),
     );
+    scenarios.push(
+      await scenario(
+        h,
+        "k",
+        "booking: new customer (match, then Bookings_Create)",
+        newCustomerOrder("CPO-K", 60_004, [diagnosticLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "k2",
+        "booking: returning, by email (matched read-only)",
+        returningCustomerOrder("CPO-K2", cleanReturning, [diagnosticLine]),
+      ),
+    );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);
 
     const retries: RetryCalls[] = [];
@@ -380,6 +408,15 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         "returning: invoice line added, reply lost",
         returningCustomerOrder("CPO-R3", cleanReturning, [knownSku]),
         { fault: { operationId: "Invoices_UpdateInvoiceItems", times: 1, action: { type: "commit-then-fail" } } },
+      ),
+    );
+    retries.push(
+      await retryScenario(
+        h,
+        "lost-booking-reply",
+        "booking filed, reply lost",
+        newCustomerOrder("CPO-R4", 60_013, [diagnosticLine]),
+        { fault: { operationId: "Bookings_Create", times: 1, action: { type: "commit-then-fail" } } },
       ),
     );
     return { warmUp, scenarios, firstAttemptReconcileCalls, retries };
