@@ -3,6 +3,7 @@
  * never a job, and the worker creates no customer, location or pricebook item for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJob } from "../../../lib/servicetitan/endpoints/jpm.ts";
 import { seedIds } from "../../../sandbox/seed.ts";
 import { allocateId, type BookingRecord, type SandboxState } from "../../../sandbox/state.ts";
 import { bookingConfig } from "../../support/booking-config.ts";
@@ -128,15 +129,24 @@ describe("orders configured as bookings", () => {
     const order = serviceOrder();
     const [first] = await world.sync([order]);
     const bookingId = first?.progress?.bookingId as number;
-    const job = [...world.sandbox.state.jobs.values()][0];
+    // The job a CSR books from the booking.
+    const job = await createJob(world.http, {
+      customerId: seedIds.customers.testy,
+      locationId: seedIds.locations.testyHome,
+      businessUnitId: seedIds.businessUnits.residentialService,
+      jobTypeId: seedIds.jobTypes.serviceVisit,
+      priority: "Normal",
+      campaignId: seedIds.campaigns.onlineStore,
+      appointments: [{ start: "2026-03-09T13:00:00Z", end: "2026-03-09T17:00:00Z" }],
+    });
 
     // Act
-    world.sandbox.office.convertBooking(bookingId, job?.id as number);
+    world.sandbox.office.convertBooking(bookingId, job.id);
     const [again] = await world.sync([order]);
 
     // Assess
     expect(again?.status).toBe("duplicate");
-    expect(world.sandbox.state.bookings.get(bookingId)).toMatchObject({ status: "Converted", jobId: job?.id });
+    expect(world.sandbox.state.bookings.get(bookingId)).toMatchObject({ status: "Converted", jobId: job.id });
     expect(bookingsOf(world, `test-store:${order.orderId}`)).toHaveLength(1);
   });
 });
