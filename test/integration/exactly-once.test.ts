@@ -11,7 +11,7 @@ import { seedIds } from "../../sandbox/seed.ts";
 import type { FaultRule } from "../../sandbox/types.ts";
 import { buildOrderEvent } from "../support/order-factory.ts";
 import { effectCounts, snapshotState } from "../support/snapshot.ts";
-import { exampleConfig, startWorld, type World, worldConfig } from "../support/world.ts";
+import { startWorld, type World, worldConfig } from "../support/world.ts";
 
 /**
  * Two orders that between them make every kind of ServiceTitan write the worker does. The first is
@@ -43,6 +43,7 @@ const returningCustomerOrder = buildOrderEvent({
 });
 
 /**
+/**
  * A diagnostic visit of the seeded customer (matched by e-mail, read-only), filed as a booking
  * (`DIAG-*` SKUs, see `recordingConfig`).
  */
@@ -55,9 +56,13 @@ const bookingOrder = buildOrderEvent({
   payment: { method: "card", reference: "ch_eo_1003", amount: "79.00", paidAt: "2026-11-18T12:00:00-06:00" },
 });
 
-/** The example config, with payments recorded (`Payments_Create`) and `DIAG-*` service orders filed as bookings. */
+/**
+ * The test worlds' config (a batch that misses always catches the index up, so the returning customer
+ * created just before is found by e-mail), with payments recorded (`Payments_Create`) and `DIAG-*`
+ * service orders filed as bookings.
+ */
 function recordingConfig(): SyncConfig {
-  const config = exampleConfig();
+  const config = worldConfig();
   return {
     ...config,
     money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } },
@@ -101,8 +106,14 @@ describe("crash at every step boundary, then redelivery", () => {
     clean = await runScenario([]);
   });
 
-  it("the clean run synced the orders: two jobs with their money, one booking", () => {
+  it("the clean run synced the orders: two jobs with their money (the returning customer found by e-mail), one booking", () => {
     expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
+    expect(clean.outcomes.map((o) => o.progress?.matchedBy)).toEqual(["created", "email", "email"]);
+    expect(clean.snapshot.customers.filter((c) => c.name === "Rhea Returner")).toHaveLength(1);
+    expect(clean.snapshot.locations.filter((l) => l.customer === "Rhea Returner").map((l) => l.street)).toEqual([
+      "2 Known Street",
+      "3 Elsewhere Avenue",
+    ]);
     expect(clean.snapshot.jobs).toHaveLength(2);
     expect(clean.snapshot.bookings).toHaveLength(1);
     expect(clean.snapshot.bookings[0]).toMatchObject({ externalId: "test-store:eo-1003", isFirstTimeClient: false });
