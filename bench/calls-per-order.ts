@@ -40,12 +40,24 @@ export const repoRoot = resolve(import.meta.dirname, "..");
 
 /**
  * The example config with payment recording on (`money.payments.record`): only orders with a
- * `payment` block (scenarios h, h2) record one, so the other scenarios are unaffected.
+ * `payment` block (scenarios h, h2) record one, so the other scenarios are unaffected. Product orders
+ * with a `BENCH-DIAG-…` SKU become bookings (scenarios k, k2): the others stay jobs.
  */
 export function exampleConfig(): SyncConfig {
   const config = loadSyncConfigFile(resolve(repoRoot, "local/examples/config.json"));
-  return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
+  return {
+    ...config,
+    money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } },
+    bookings: {
+      ...config.bookings,
+      providerTagId: seedIds.bookingProviderTags.onlineStore,
+      product: { createAs: "job", skuRules: [{ sku: "BENCH-DIAG-*", createAs: "booking" }] },
+    },
+  };
 }
+
+/** A diagnostic visit: its order becomes a booking (see `exampleConfig`). */
+const diagnosticLine = { sku: "BENCH-DIAG-VISIT", name: "Diagnostic visit", quantity: 1, unitPrice: "79.00" };
 
 export interface DynamoRequests {
   reads: number;
@@ -391,6 +403,22 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         subscriptionOrder("CPO-M3", 60_005, [knownSku, membershipLine]),
       ),
     );
+    scenarios.push(
+      await scenario(
+        h,
+        "k",
+        "booking: new customer (match, then Bookings_Create)",
+        newCustomerOrder("CPO-K", 60_007, [diagnosticLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(
+        h,
+        "k2",
+        "booking: returning, by email (matched read-only)",
+        returningCustomerOrder("CPO-K2", cleanReturning, [diagnosticLine]),
+      ),
+    );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);
 
     const retries: RetryCalls[] = [];
@@ -428,6 +456,15 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         "new customer: membership sold, reply lost",
         subscriptionOrder("CPO-R4", 60_013, [membershipLine]),
         { fault: { operationId: "CustomerMemberships_Create", times: 1, action: { type: "commit-then-fail" } } },
+      ),
+    );
+    retries.push(
+      await retryScenario(
+        h,
+        "lost-booking-reply",
+        "booking filed, reply lost",
+        newCustomerOrder("CPO-R5", 60_014, [diagnosticLine]),
+        { fault: { operationId: "Bookings_Create", times: 1, action: { type: "commit-then-fail" } } },
       ),
     );
     return { warmUp, scenarios, firstAttemptReconcileCalls, retries };

@@ -16,6 +16,7 @@ export const referenceOperations: ReadonlySet<string> = new Set([
   "PaymentTypes_GetList",
   "MembershipTypes_GetList",
   "MembershipTypes_GetDurationBillingList",
+  "BookingProviderTags_GetList",
 ]);
 
 /** SKU searches (`lib/pipeline/pricebook-items.ts`): once per SKU per container, then cached. */
@@ -36,8 +37,12 @@ export const isPricebookLookup = (e: Exchange): boolean =>
 
 export const isTokenExchange = (e: Exchange): boolean => e.path.replace(/\/+$/, "") === "/connect/token";
 
-/** A list filtered by our externalData stamp: how a resumed order finds what a crashed attempt wrote. */
-export const isExternalDataLookup = (e: Exchange): boolean => e.method === "GET" && "externalDataKey" in e.query;
+/**
+ * A list filtered by our externalData stamp, or the provider's bookings by `externalId`: how a resumed
+ * order finds what a crashed attempt wrote.
+ */
+export const isExternalDataLookup = (e: Exchange): boolean =>
+  e.method === "GET" && ("externalDataKey" in e.query || e.operationId === "Bookings_GetList2");
 
 /** "Token" for the token endpoint, else the spec operationId (or method + path when unrouted). */
 export function operationOf(e: Exchange): string {

@@ -29,6 +29,15 @@ export interface OrderStatusView {
   paymentId: number | null;
   paymentNotRecorded: string | null;
   tagged: boolean | null;
+  /** The order was filed as a booking (`bookings` config) instead of a job. */
+  bookingId: number | null;
+  /** The booking's status when the worker last read it, and when that was. */
+  bookingStatus: string | null;
+  bookingReadAt: string | null;
+  /** The job a CSR booked from the booking, as last read. */
+  bookingJobId: number | null;
+  /** No existing ServiceTitan customer matched the booking's order. */
+  firstTimeClient: boolean | null;
   pricebookItemIds: Record<string, number>;
   /** Membership lines by SKU: the membership sold (with its sale invoice) or renewed. */
   memberships: Record<string, MembershipProgress>;
@@ -58,6 +67,11 @@ export function statusView(record: LedgerRecord): OrderStatusView {
     paymentId: p.paymentId ?? null,
     paymentNotRecorded: p.paymentNotRecorded ?? null,
     tagged: p.tagged ?? null,
+    bookingId: p.bookingId ?? null,
+    bookingStatus: p.bookingStatus ?? null,
+    bookingReadAt: p.bookingReadAt ?? null,
+    bookingJobId: p.bookingJobId ?? null,
+    firstTimeClient: p.firstTimeClient ?? null,
     pricebookItemIds: p.pricebookItemIds ?? {},
     memberships: p.memberships ?? {},
     lastError:
@@ -104,6 +118,14 @@ function memberships(view: OrderStatusView): string {
     .join("\n");
 }
 
+/** "104233 — New (read 2026-11-18T…)", and the CSR's job once converted. */
+function booking(view: OrderStatusView): string {
+  if (view.bookingId === null) return "-";
+  const status = view.bookingStatus === null ? "" : ` — ${view.bookingStatus} (read ${show(view.bookingReadAt)})`;
+  const job = view.bookingJobId === null ? "" : `, job ${view.bookingJobId}`;
+  return `${view.bookingId}${status}${job}`;
+}
+
 function created(id: number | null, wasCreated: boolean | null): string {
   if (id === null) return "-";
   return wasCreated === null ? String(id) : `${id} (${wasCreated ? "created" : "existing"})`;
@@ -124,6 +146,9 @@ export function renderOrderStatus(record: LedgerRecord, color = false): string {
     { "Pricebook items": skus.length === 0 ? "-" : skus.map(([sku, id]) => `${sku} → ${id}`).join("\n") },
     { Memberships: memberships(view) },
     { Job: show(view.jobId) },
+    ...(view.bookingId === null
+      ? []
+      : [{ Booking: booking(view) }, { "First-time client": show(view.firstTimeClient) }]),
     { Invoice: show(view.invoiceId) },
     { "Invoice lines added": show(view.invoiceLinesAdded) },
     { "Invoice verified": show(view.invoiceVerified) },
@@ -152,7 +177,7 @@ export function renderStatusList(
   const style = tableStyle(color);
   if (records.length === 0) return `No ${status} orders in the ledger.\n`;
   const table = new Table({
-    head: ["Order", "Status", "Attempts", "Job", "Invoice", "Last error", "Updated"],
+    head: ["Order", "Status", "Attempts", "Job or booking", "Invoice", "Last error", "Updated"],
     colWidths: [null, null, null, null, null, 60, null],
     wordWrap: true,
     ...(style === undefined ? {} : { style }),
@@ -163,7 +188,7 @@ export function renderStatusList(
       view.orderKey,
       view.status,
       view.attempts,
-      show(view.jobId),
+      view.bookingId === null ? show(view.jobId) : `booking ${view.bookingId}`,
       show(view.invoiceId),
       view.lastError === null ? "-" : `${view.lastError.reason}: ${view.lastError.message}`,
       view.updatedAt,

@@ -1,7 +1,7 @@
 /**
  * What the contractor's office does in ServiceTitan's own screens, straight on the sandbox state (no
  * API call, nothing in the exchange log): create a customer with contacts, add, edit or remove a
- * contact, merge duplicates, deactivate. Tests use it to change the tenant behind the worker's back,
+ * contact, merge duplicates, deactivate; accept, convert or dismiss a booking on the Calls screen. Tests use it to change the tenant behind the worker's back,
  * e.g. "a customer the office created 30 seconds ago" or "a merge between backfill and order".
  *
  * Every action stamps `modifiedOn` from the tenant clock, so the export feeds deliver the changed
@@ -90,6 +90,12 @@ export interface SandboxOffice {
   deactivateCustomer(customerId: number): void;
   reactivateCustomer(customerId: number): void;
   deactivateLocation(locationId: number): void;
+  /** A CSR accepts a booking on the Calls screen (status `Accepted`). */
+  acceptBooking(bookingId: number): void;
+  /** A CSR books the job `jobId` from the booking (status `Converted`, `jobId` set, the job's `bookingId` too). */
+  convertBooking(bookingId: number, jobId: number): void;
+  /** A CSR dismisses the booking (status `Dismissed`). */
+  dismissBooking(bookingId: number): void;
 }
 
 function need<T>(record: T | undefined, what: string): T {
@@ -113,6 +119,14 @@ export function createOffice(state: SandboxState): SandboxOffice {
     const customer = customerOf(customerId);
     const location = { ...input, name: input.name ?? customer.name, address: input.address ?? customer.address };
     return createLocationRecord(state, customerId, location, at, state.officeUserId);
+  };
+
+  const bookingOf = (id: number) => need(state.bookings.get(id), `booking ${id}`);
+  const setBookingStatus = (id: number, status: "Accepted" | "Converted" | "Dismissed") => {
+    const booking = bookingOf(id);
+    booking.status = status;
+    touch(state, booking);
+    return booking;
   };
 
   const office: SandboxOffice = {
@@ -209,6 +223,18 @@ export function createOffice(state: SandboxState): SandboxOffice {
       touch(state, customer, at);
       touchContactsOf(customerId, at);
     },
+
+    acceptBooking: (bookingId) => void setBookingStatus(bookingId, "Accepted"),
+
+    convertBooking(bookingId, jobId) {
+      const job = need(state.jobs.get(jobId), `job ${jobId}`);
+      const booking = setBookingStatus(bookingId, "Converted");
+      booking.jobId = job.id;
+      job.bookingId = booking.id;
+      touch(state, job);
+    },
+
+    dismissBooking: (bookingId) => void setBookingStatus(bookingId, "Dismissed"),
 
     deactivateLocation(locationId) {
       const location = locationOf(locationId);

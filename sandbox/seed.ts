@@ -12,6 +12,7 @@ import { addCustomerContact, addLocationContact } from "./contacts-model.ts";
 import {
   type Address,
   type ArrivalWindowRecord,
+  type BookingProviderTagRecord,
   type BusinessUnitRecord,
   type CampaignRecord,
   type ContactType,
@@ -88,6 +89,7 @@ export interface SandboxSeed {
   taxZones?: Seed<TaxZoneRecord, "id" | "name" | "rate">[];
   paymentTypes?: Seed<PaymentTypeRecord, "id" | "name">[];
   membershipTypes?: SeedMembershipType[];
+  bookingProviderTags?: Seed<BookingProviderTagRecord, "id" | "tagName">[];
 }
 
 export interface SeedMembershipType {
@@ -141,6 +143,8 @@ export const seedIds = {
     comfortClubAnnual: 1621,
     retiredClubAnnual: 1631,
   },
+  /** The Booking Provider tag the admin picked for the app, and one switched off. */
+  bookingProviderTags: { onlineStore: 1701, retired: 1702 },
   /** externalData written by "another application": must stay invisible to other GUIDs. */
   otherAppGuid: "0b5e1e55-0000-4000-8000-00000000a11c",
 } as const;
@@ -206,6 +210,10 @@ export function defaultSeed(): SandboxSeed {
           { id: ids.durationBilling.retiredClubAnnual, duration: 12, billingFrequency: "Annual", salePrice: 99 },
         ],
       },
+    ],
+    bookingProviderTags: [
+      { id: ids.bookingProviderTags.onlineStore, tagName: "Online Store Bookings" },
+      { id: ids.bookingProviderTags.retired, tagName: "Old Booking Widget", active: false },
     ],
     businessUnits: [
       { id: ids.businessUnits.filtersAndProducts, name: "Filters & Products", currency: "USD" },
@@ -531,6 +539,10 @@ export function stateFromSeed(
       m.id,
       track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...m, durationBilling }),
     );
+  }
+  for (const t of seed.bookingProviderTags ?? []) {
+    const defaults = { description: "", type: "V2Api" as const, active: true, createdOn: seededOn };
+    state.bookingProviderTags.set(t.id, track({ ...defaults, modifiedOn: seededOn, ...t }));
   }
   for (const t of seed.paymentTypes ?? []) {
     state.paymentTypes.set(t.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...t }));

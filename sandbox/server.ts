@@ -80,6 +80,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     addPopulation(state, { customers: 0, customerContacts: 0, locations: 0, ...population });
   setContactManagement(state, options.contactManagement ?? false);
   state.uniquePricebookCodes = options.uniquePricebookCodes ?? false;
+  state.rejectDuplicateBookingExternalIds = options.rejectDuplicateBookingExternalIds ?? false;
   const limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? sandboxDefaults.rateLimitPerSecond);
   const faults = new Faults(mulberry32(options.randomSeed ?? sandboxDefaults.randomSeed));
   const log: Exchange[] = [];

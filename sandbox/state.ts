@@ -363,6 +363,43 @@ export interface JobNoteRecord {
   modifiedOn: string;
 }
 
+/** A booking filed by a booking provider (`Bookings_Create`); the office accepts, converts or dismisses it. */
+export interface BookingRecord {
+  id: number;
+  bookingProviderId: number;
+  source: string;
+  name: string;
+  address: { street: string; unit: string | null; city: string; state: string; zip: string; country: string } | null;
+  contacts: { type: ContactType; value: string; memo: string | null }[];
+  customerType: CustomerType | null;
+  /** UTC date-time. */
+  start: string;
+  summary: string;
+  campaignId: number | null;
+  businessUnitId: number | null;
+  jobTypeId: number | null;
+  priority: "Low" | "Normal" | "High" | "Urgent" | null;
+  isFirstTimeClient: boolean;
+  isSendConfirmationEmail: boolean | null;
+  externalId: string;
+  status: "New" | "Accepted" | "Converted" | "Dismissed";
+  dismissingReasonId: number | null;
+  jobId: number | null;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** A Booking Provider tag (`BookingProviderTags_*`): what an app's bookings are filed under. */
+export interface BookingProviderTagRecord {
+  id: number;
+  tagName: string;
+  description: string;
+  type: "V1Api" | "V2Api";
+  active: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
 export interface TagTypeRecord {
   id: number;
   name: string;
@@ -472,6 +509,12 @@ export interface SandboxState {
    * on a refusal. Switch per sandbox with `SandboxOptions.uniquePricebookCodes`, or set it here.
    */
   uniquePricebookCodes: boolean;
+  /**
+   * Whether `Bookings_Create` refuses (400, `errors.externalId`) a booking whose `externalId` the
+   * provider already has. Undocumented (UNCONFIRMED, api-notes §0.12); default `false`: a second
+   * booking is filed. Switch with `SandboxOptions.rejectDuplicateBookingExternalIds`.
+   */
+  rejectDuplicateBookingExternalIds: boolean;
   /** User id stamped on `createdById`/`createdBy` of records the API creates. */
   apiUserId: number;
   /** User id stamped on records the office creates (office.ts), to tell them apart from API writes. */
@@ -517,6 +560,8 @@ export interface SandboxState {
   jobNotes: JobNoteRecord[];
   membershipTypes: Map<number, MembershipTypeRecord>;
   memberships: Map<number, CustomerMembershipRecord>;
+  bookings: Map<number, BookingRecord>;
+  bookingProviderTags: Map<number, BookingProviderTagRecord>;
   /**
    * operationIds answered 404 as if ServiceTitan had removed them (e.g. `Payments_Create`, gone
    * from the current accounting document). Tests add to it.
@@ -531,6 +576,7 @@ export function emptyState(tenantId: number, apiUserId: number, clock: SandboxCl
   return {
     tenantId,
     uniquePricebookCodes: false,
+    rejectDuplicateBookingExternalIds: false,
     apiUserId,
     officeUserId: apiUserId + 1,
     clock,
@@ -565,6 +611,8 @@ export function emptyState(tenantId: number, apiUserId: number, clock: SandboxCl
     jobNotes: [],
     membershipTypes: new Map(),
     memberships: new Map(),
+    bookings: new Map(),
+    bookingProviderTags: new Map(),
     removedOperations: new Set(),
   };
 }

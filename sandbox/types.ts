@@ -35,6 +35,11 @@ export interface SandboxOptions {
    */
   uniquePricebookCodes?: boolean;
   /**
+   * Refuse a booking whose `externalId` the provider already has (400, `errors.externalId`). Live
+   * behaviour is undocumented (UNCONFIRMED, api-notes §0.12); default false: a second booking is filed.
+   */
+  rejectDuplicateBookingExternalIds?: boolean;
+  /**
    * Initial records; default `defaultSeed()`. `"large"`: the default seed plus a generated population of
    * 100,000 customers, 150,000 customer contacts and 110,000 locations (large-seed.ts; `population`
    * changes the size).

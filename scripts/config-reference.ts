@@ -4,11 +4,13 @@
  *
  * - Keys, types, bounds, defaults and "required" come from `z.toJSONSchema(syncConfigSchema, { io: "input" })`
  *   (the file as people write it: keys with a default are optional).
- * - Descriptions come from the TSDoc in `lib/config/schema.ts` (read with the TypeScript parser: the zod
+ * - Descriptions come from the TSDoc in `lib/config/schema.ts` and the capability schemas it includes
+ *   (`configSourcePaths`; read with the TypeScript parser: the zod
  *   schema carries no descriptions at run time); keys without TSDoc are described in `extraDescriptions`
  *   below. A key described nowhere, described twice, or described here but gone from the schema is an
  *   error, so a new key can't reach the docs undocumented.
- * - `product` and `service` share one schema: their keys are listed once, as `<kind>.…`.
+ * - `product` and `service` share one schema: their keys are listed once, as `<kind>.…` (under a
+ *   capability's key too, e.g. `bookings.<kind>.…`).
  *
  * `test/unit/docs-config-reference.test.ts` fails when the committed block differs from the output.
  *
@@ -25,6 +27,8 @@ import { syncConfigSchema } from "../lib/config/schema.ts";
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export const schemaSourcePath = path.join(repoRoot, "lib", "config", "schema.ts");
+/** Every file holding a part of `syncConfigSchema`: the main schema, then capabilities' own keys. */
+const configSourcePaths = [schemaSourcePath, path.join(repoRoot, "lib", "bookings", "config-schema.ts")];
 export const configurationDocPath = path.join(repoRoot, "docs", "configuration.md");
 export const referenceStartMarker = "<!-- config-reference:start -->";
 export const referenceEndMarker = "<!-- config-reference:end -->";
@@ -103,7 +107,7 @@ export function renderConfigReference(): string {
 
 export function configReferenceRows(): ReferenceRow[] {
   const schema = z.toJSONSchema(syncConfigSchema, { io: "input" }) as JsonSchema;
-  const docs = tsdocByKeySet(readFileSync(schemaSourcePath, "utf8"));
+  const docs = new Map(configSourcePaths.flatMap((file) => [...tsdocByKeySet(readFileSync(file, "utf8"))]));
   const rows: ReferenceRow[] = [];
   const used = new Set<string>();
   const problems: string[] = [];
@@ -143,7 +147,7 @@ export function configReferenceRows(): ReferenceRow[] {
       }
       if (child.type !== "object" || child.properties === undefined) continue;
       if (shared?.names.includes(name)) {
-        if (name === shared.names.at(-1)) walk(child, `${shared.placeholder}.`);
+        if (name === shared.names.at(-1)) walk(child, `${prefix}${shared.placeholder}.`);
       } else {
         walk(child, `${key}.`);
       }

@@ -8,6 +8,7 @@
  * (`lib/config/verify-references.ts`), because ServiceTitan silently ignores many unknown ids.
  */
 import * as z from "zod";
+import { bookingsConfigSchema } from "../bookings/config-schema.ts";
 
 const stId = z.number().int().positive();
 const stIds = z.array(stId).max(50).default([]);
@@ -305,6 +306,11 @@ export const syncConfigSchema = z.strictObject({
    * section "Memberships"). Empty by default: no order sells a membership.
    */
   memberships: membershipsSchema.default({ plans: [] }),
+  /**
+   * Which orders become a ServiceTitan booking (Calls screen, accepted or dismissed by a CSR) instead
+   * of a job (see the README section "Orders as bookings"). Unset: every order becomes a job.
+   */
+  bookings: bookingsConfigSchema,
   deploy: deploySchema,
 });
 

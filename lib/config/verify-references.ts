@@ -9,6 +9,7 @@
 import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
 import { verifyMembershipPlans } from "../memberships/verify-plans.ts";
 import { listPaymentTypes } from "../servicetitan/endpoints/accounting.ts";
+import { listBookingProviderTags } from "../servicetitan/endpoints/bookings.ts";
 import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import { listPricebookItems, type PricebookKind } from "../servicetitan/endpoints/pricebook.ts";
 import {
@@ -43,15 +44,26 @@ const orderKinds = ["product", "service"] as const;
 function referencesOf(config: SyncConfig) {
   const of = (pick: (kind: OrderKindConfig, prefix: string) => Reference[]) =>
     orderKinds.flatMap((kind) => pick(config[kind], kind));
+  /** The `bookings.<kind>` overrides of an order kind's ids. */
+  const bookingOverride = (name: "businessUnitId" | "jobTypeId" | "campaignId") =>
+    orderKinds.flatMap((kind) => {
+      const id = config.bookings[kind][name];
+      return id === undefined ? [] : [{ key: `bookings.${kind}.${name}`, id }];
+    });
   return {
     businessUnits: [
       ...of((k, p) => [{ key: `${p}.businessUnitId`, id: k.businessUnitId }]),
       ...config.memberships.plans.flatMap((plan, i) =>
         plan.businessUnitId ? [{ key: `memberships.plans[${i}].businessUnitId`, id: plan.businessUnitId }] : [],
       ),
+      ...bookingOverride("businessUnitId"),
     ],
-    jobTypes: of((k, p) => [{ key: `${p}.jobTypeId`, id: k.jobTypeId }]),
-    campaigns: of((k, p) => [{ key: `${p}.campaignId`, id: k.campaignId }]),
+    jobTypes: [...of((k, p) => [{ key: `${p}.jobTypeId`, id: k.jobTypeId }]), ...bookingOverride("jobTypeId")],
+    campaigns: [...of((k, p) => [{ key: `${p}.campaignId`, id: k.campaignId }]), ...bookingOverride("campaignId")],
+    bookingProviderTags:
+      config.bookings.providerTagId === undefined
+        ? []
+        : [{ key: "bookings.providerTagId", id: config.bookings.providerTagId }],
     technicians: of((k, p) => (k.technicianId ? [{ key: `${p}.technicianId`, id: k.technicianId }] : [])),
     arrivalWindows: of((k, p) =>
       k.schedule.arrivalWindow.arrivalWindowId
@@ -127,22 +139,33 @@ function requireNoneMissing(missing: readonly MissingReference[]): void {
 export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfig): Promise<VerifiedReferences> {
   const refs = referencesOf(config);
   const idsOf = (items: readonly { id: number }[]) => new Set(items.map((item) => item.id));
-  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items, plans] =
-    await Promise.all([
-      listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
-      listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
-      listCampaigns(http, { ids: uniqueIds(refs.campaigns), active: "True" }),
-      refs.technicians.length > 0
-        ? listTechnicians(http, { ids: uniqueIds(refs.technicians), active: "True" })
-        : Promise.resolve([]),
-      refs.arrivalWindows.length > 0 ? listArrivalWindows(http, { active: "True" }) : Promise.resolve([]),
-      refs.tagTypes.length > 0 ? listTagTypes(http, { ids: uniqueIds(refs.tagTypes) }) : Promise.resolve([]),
-      refs.paymentTypes.length > 0
-        ? listPaymentTypes(http, { ids: uniqueIds(refs.paymentTypes), active: "True" })
-        : Promise.resolve([]),
-      activePricebookItems(http, refs.pricebookItems),
-      verifyMembershipPlans(http, config),
-    ]);
+  const [
+    businessUnits,
+    jobTypes,
+    campaigns,
+    technicians,
+    arrivalWindows,
+    tagTypes,
+    paymentTypes,
+    items,
+    plans,
+    providerTags,
+  ] = await Promise.all([
+    listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
+    listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
+    listCampaigns(http, { ids: uniqueIds(refs.campaigns), active: "True" }),
+    refs.technicians.length > 0
+      ? listTechnicians(http, { ids: uniqueIds(refs.technicians), active: "True" })
+      : Promise.resolve([]),
+    refs.arrivalWindows.length > 0 ? listArrivalWindows(http, { active: "True" }) : Promise.resolve([]),
+    refs.tagTypes.length > 0 ? listTagTypes(http, { ids: uniqueIds(refs.tagTypes) }) : Promise.resolve([]),
+    refs.paymentTypes.length > 0
+      ? listPaymentTypes(http, { ids: uniqueIds(refs.paymentTypes), active: "True" })
+      : Promise.resolve([]),
+    activePricebookItems(http, refs.pricebookItems),
+    verifyMembershipPlans(http, config),
+    activeBookingProviderTags(http, refs.bookingProviderTags),
+  ]);
   requireNoneMissing([
     ...missingOf(refs.businessUnits, idsOf(businessUnits), "business unit"),
     ...missingOf(refs.jobTypes, idsOf(jobTypes), "job type"),
@@ -151,6 +174,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     ...missingOf(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window"),
     ...missingOf(refs.tagTypes, idsOf(tagTypes), "tag type"),
     ...missingOf(refs.paymentTypes, idsOf(paymentTypes), "payment type"),
+    ...missingOf(refs.bookingProviderTags, providerTags, "booking provider tag"),
     ...refs.pricebookItems.flatMap((ref) =>
       missingOf([ref], items.get(ref.kind) ?? new Set(), `${ref.kind} pricebook item`),
     ),
@@ -187,6 +211,17 @@ async function activePricebookItems(
     }),
   );
   return new Map(found);
+}
+
+/**
+ * The configured Booking Provider tag, when it exists and is active (`BookingProviderTags_GetList`
+ * has no `active` filter, so the flag is read). An inactive provider is not usable: whether
+ * ServiceTitan still accepts bookings under it is unknown, and the office would not expect them.
+ */
+async function activeBookingProviderTags(http: ServiceTitanHttp, refs: readonly Reference[]): Promise<Set<number>> {
+  if (refs.length === 0) return new Set();
+  const page = await listBookingProviderTags(http, { ids: uniqueIds(refs) });
+  return new Set(page.data.filter((tag) => tag.active).map((tag) => tag.id));
 }
 
 /**

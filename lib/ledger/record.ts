@@ -41,6 +41,16 @@ export interface SyncProgress {
   /** Membership lines (`memberships.plans`), by SKU: what each sold or renewed (`lib/memberships/`). */
   memberships?: Record<string, MembershipProgress>;
   tagged?: boolean;
+  /** The order became a ServiceTitan booking (`bookings` config) instead of a job: its id. */
+  bookingId?: number;
+  /** The booking's status when the worker last read it (New, Accepted, Converted, Dismissed). */
+  bookingStatus?: string;
+  /** The job a CSR booked from the booking, when the worker last read it. */
+  bookingJobId?: number;
+  /** When the booking was last read (ISO 8601). */
+  bookingReadAt?: string;
+  /** No existing ServiceTitan customer matched the booking's order (`isFirstTimeClient`). */
+  firstTimeClient?: boolean;
 }
 
 /** What one membership line did in ServiceTitan. */
@@ -121,6 +131,11 @@ const syncProgressShape = {
     )
     .optional(),
   tagged: z.boolean().optional(),
+  bookingId: stId.optional(),
+  bookingStatus: z.string().min(1).max(40).optional(),
+  bookingJobId: stId.optional(),
+  bookingReadAt: z.string().max(40).optional(),
+  firstTimeClient: z.boolean().optional(),
 };
 /** What a checkpoint may write: unknown members are a caller bug and are refused. */
 export const syncProgressSchema = z.strictObject(syncProgressShape);

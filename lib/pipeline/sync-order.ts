@@ -3,7 +3,8 @@
  * claim in the ledger → check the config against the tenant → customer and location → membership
  * sales (`lib/memberships/`) → pricebook items → job → invoice lines (shipping and discount
  * included) → read-back → invoice total, paid online, payment → tags → complete. An order whose
- * lines all sell memberships creates no job.
+ * lines all sell memberships creates no job. An order configured as a booking takes `lib/bookings/`
+ * instead after the claim: match (read-only) → booking → complete.
  *
  * Exactly-once: SQS delivers at least once and Lambdas die between a ServiceTitan write and the
  * ledger write recording it. A `fresh` claim proves nothing was written for this order yet, so the
@@ -16,6 +17,9 @@
  * write per identity for a new customer, 1 for a new location, 1 per new SKU. No reads unless the
  * claim finds an existing record.
  */
+import { CreateAs } from "../bookings/config-schema.ts";
+import { orderCreatesAs } from "../bookings/create-as.ts";
+import { syncBooking } from "../bookings/sync-booking.ts";
 import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck, VerifiedReferences } from "../config/verify-references.ts";
 import type { BatchIndexView } from "../customer-index/batch-view.ts";
@@ -248,6 +252,12 @@ async function runSteps(order: Order, deps: SyncDependencies, step: StepContext)
   const { progress, orderKey, resumed } = step;
 
   assertTenantCurrency(order, config);
+  // A booking instead of a job (`lib/bookings/`); an order that already has either stays what it is.
+  const booked = progress.bookingId !== undefined;
+  if (booked || (progress.jobId === undefined && orderCreatesAs(config, order) === CreateAs.Booking)) {
+    await syncBooking(deps, order, { orderKey, resumed, progress, index: step.batch.index });
+    return;
+  }
   // Membership lines leave the job (their sale has its own invoice); none left: no job at all.
   const memberships = orderMemberships(order, config);
   const jobOrder = memberships.jobOrder;

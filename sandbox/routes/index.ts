@@ -1,6 +1,7 @@
 /** Every operation the sandbox serves, in match order (literal paths before parameterised ones). */
 import type { Route } from "../router.ts";
 import { accountingRoutes } from "./accounting.ts";
+import { bookingRoutes } from "./crm-bookings.ts";
 import { contactRoutes } from "./crm-contacts.ts";
 import { customerRoutes } from "./crm-customers.ts";
 import { exportRoutes } from "./crm-export.ts";
@@ -17,6 +18,7 @@ export const routes: readonly Route[] = [
   ...customerRoutes,
   ...locationRoutes,
   ...contactRoutes,
+  ...bookingRoutes,
   ...pricebookRoutes,
   ...jobNoteRoutes,
   ...jpmRoutes,

@@ -228,6 +228,32 @@ class World {
     });
   }
 
+  /** A booking filed under the seeded Booking Provider tag. */
+  booking(): Promise<number> {
+    return this.#once("booking", async () => {
+      const provider = seedIds.bookingProviderTags.onlineStore;
+      const created = await this.client.call<{ id: number }>("POST", "crm", `/booking-provider/${provider}/bookings`, {
+        body: {
+          source: "coverage-store",
+          name: "Testy McTestface",
+          address: { street: "123 Test Street", city: "Testville", state: "TX", zip: "75001", country: "USA" },
+          contacts: [{ type: "Email", value: "testy.coverage@example.test" }],
+          customerType: "Residential",
+          start: "2026-11-20T14:00:00Z",
+          summary: "Service order cov-1<br/>1 × Diagnostic visit",
+          campaignId: seedIds.campaigns.onlineStore,
+          businessUnitId: seedIds.businessUnits.residentialService,
+          jobTypeId: seedIds.jobTypes.serviceVisit,
+          priority: "High",
+          isFirstTimeClient: true,
+          isSendConfirmationEmail: false,
+          externalId: "coverage-store:cov-1",
+        },
+      });
+      return created.id;
+    });
+  }
+
   /** Reads an export feed twice: from the beginning, then from the token with recent changes; both must have rows. */
   async exportFeed(path: string): Promise<void> {
     await this.customer();
@@ -386,6 +412,33 @@ const recipes: Record<string, Recipe> = {
     w.client.call("POST", "jpm", `/jobs/${(await w.job()).id}/notes`, {
       body: { text: "Paid online", pinToTop: false },
     }),
+  // Booking-provider bookings and tags
+  BookingProviderTags_GetList: (w) =>
+    w.client.call("GET", "crm", "/booking-provider-tags", {
+      query: { ...paging, ids: String(seedIds.bookingProviderTags.onlineStore) },
+    }),
+  BookingProviderTags_Get: (w) =>
+    w.client.call("GET", "crm", `/booking-provider-tags/${seedIds.bookingProviderTags.onlineStore}`),
+  Bookings_Create: (w) => w.booking(),
+  Bookings_GetList2: async (w) => {
+    await w.booking();
+    return w.client.call("GET", "crm", `/booking-provider/${seedIds.bookingProviderTags.onlineStore}/bookings`, {
+      query: { ...paging, externalId: "coverage-store:cov-1" },
+    });
+  },
+  Bookings_GetForProvider: async (w) =>
+    w.client.call(
+      "GET",
+      "crm",
+      `/booking-provider/${seedIds.bookingProviderTags.onlineStore}/bookings/${await w.booking()}`,
+    ),
+  Bookings_DismissBooking: async (w) =>
+    w.client.call(
+      "POST",
+      "crm",
+      `/booking-provider/${seedIds.bookingProviderTags.onlineStore}/bookings/${await w.booking()}/dismiss`,
+      { body: { dismissingMemo: "Duplicate request" } },
+    ),
   Jobs_GetNotes: async (w) => w.client.call("GET", "jpm", `/jobs/${(await w.job()).id}/notes`, { query: paging }),
   Invoices_DeleteInvoiceItem: async (w) => {
     const { invoiceId, itemId } = await w.invoiceItem();

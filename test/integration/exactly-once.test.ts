@@ -54,12 +54,34 @@ const membershipOrder = buildOrderEvent({
 });
 
 /**
+ * A diagnostic visit of the seeded customer (matched by e-mail, read-only), filed as a booking
+ * (`DIAG-*` SKUs, see `recordingConfig`).
+ */
+const bookingOrder = buildOrderEvent({
+  orderId: "eo-1004",
+  orderType: "service",
+  placedAt: "2026-11-18T12:00:00-06:00",
+  lines: [{ sku: "DIAG-NOHEAT", name: "No-heat diagnostic", quantity: 1, unitPrice: "79.00" }],
+  requestedWindow: { start: "2026-11-20T08:00:00-06:00", end: "2026-11-20T12:00:00-06:00" },
+  payment: { method: "card", reference: "ch_eo_1003", amount: "79.00", paidAt: "2026-11-18T12:00:00-06:00" },
+});
+
+/**
  * The test worlds' config (a batch that misses always catches the index up, so the returning customer
- * created just before is found by e-mail), with payments recorded (`Payments_Create`).
+ * created just before is found by e-mail), with payments recorded (`Payments_Create`) and `DIAG-*`
+ * service orders filed as bookings.
  */
 function recordingConfig(): SyncConfig {
   const config = worldConfig();
-  return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
+  return {
+    ...config,
+    money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } },
+    bookings: {
+      ...config.bookings,
+      providerTagId: seedIds.bookingProviderTags.onlineStore,
+      service: { ...config.bookings.service, skuRules: [{ sku: "DIAG-*", createAs: "booking" }] },
+    },
+  };
 }
 
 /** The returning customer exists before the orders arrive, untagged, at another address. */
@@ -80,7 +102,7 @@ async function runScenario(faults: readonly FaultRule[], wrapFirstInvocation = f
     await prepare(world);
     for (const rule of faults) world.sandbox.faults.add(rule);
     if (wrapFirstInvocation) world.session.crashAfterNextInvocation();
-    const outcomes = await world.sync([newCustomerOrder, returningCustomerOrder, membershipOrder]);
+    const outcomes = await world.sync([newCustomerOrder, returningCustomerOrder, membershipOrder, bookingOrder]);
     world.sandbox.assertContract();
     return { snapshot: snapshotState(world.sandbox.state), outcomes, log: world.sandbox.log };
   } finally {
@@ -94,9 +116,9 @@ describe("crash at every step boundary, then redelivery", () => {
     clean = await runScenario([]);
   });
 
-  it("the clean run synced the three orders, with their money, the returning customer found by e-mail", () => {
-    expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
-    expect(clean.outcomes.map((o) => o.progress?.matchedBy)).toEqual(["created", "email", "created"]);
+  it("the clean run synced the orders: two jobs with their money (the returning customer found by e-mail), a membership, a booking", () => {
+    expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced", "synced"]);
+    expect(clean.outcomes.map((o) => o.progress?.matchedBy)).toEqual(["created", "email", "created", "email"]);
     expect(clean.snapshot.customers.filter((c) => c.name === "Rhea Returner")).toHaveLength(1);
     expect(clean.snapshot.locations.filter((l) => l.customer === "Rhea Returner").map((l) => l.street)).toEqual([
       "2 Known Street",
@@ -110,6 +132,8 @@ describe("crash at every step boundary, then redelivery", () => {
         invoice: [["MEM-COMFORT-CLUB", 1, 19900]],
       }),
     ]);
+    expect(clean.snapshot.bookings).toHaveLength(1);
+    expect(clean.snapshot.bookings[0]).toMatchObject({ externalId: "test-store:eo-1004", isFirstTimeClient: false });
     const ezra = clean.snapshot.jobs.find((j) => j.customer === "Ezra Onceonly");
     expect(ezra?.payments).toEqual([[2525, "Online store payment, order test-store:eo-1001", 1]]);
     expect(ezra?.notes).toHaveLength(1);
@@ -131,6 +155,7 @@ describe("crash at every step boundary, then redelivery", () => {
     "Customers_CreateTag",
     "CustomerMemberships_Create",
     "CustomerMemberships_Update",
+    "Bookings_Create",
   ] as const;
 
   for (const operationId of writes) {

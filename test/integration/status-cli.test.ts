@@ -19,6 +19,7 @@ const runId = randomUUID().slice(0, 8);
 const completedKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-done` };
 const failedKey: OrderKey = { store: "test-store", orderId: `S-${runId}-failed` };
 const membershipKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-member` };
+const bookingKey: OrderKey = { store: "acme-filters", orderId: `S-${runId}-booking` };
 
 beforeAll(async () => {
   aws = await startLocalAws();
@@ -54,6 +55,15 @@ beforeAll(async () => {
       "PLAN-COMFORT-CLUB": { membershipTypeId: 1602, membershipId: 7703, outcome: "renewed", noted: true },
     },
     tagged: true,
+  });
+  // An order filed as a booking, which a CSR had converted into a job when the worker read it.
+  await ledger.claim(bookingKey, "d".repeat(64), { ownerToken: "owner-4", leaseMs: 60_000 });
+  await ledger.complete(bookingKey, "owner-4", {
+    firstTimeClient: true,
+    bookingId: 104233,
+    bookingStatus: "Converted",
+    bookingJobId: 8405,
+    bookingReadAt: "2026-11-18T18:00:00.000Z",
   });
   // A permanently failed order.
   await ledger.claim(failedKey, "b".repeat(64), { ownerToken: "owner-2", leaseMs: 60_000 });
@@ -123,6 +133,20 @@ describe("runStatusCli", () => {
     expect(stdout.text()).toContain("PLAN-COMFORT-CLUB → membership 7703 renewed");
     const view = JSON.parse(json.text()) as Record<string, unknown>;
     expect(view).toMatchObject({ jobId: null, memberships: { "PLAN-COMFORT-CLUB": { outcome: "renewed" } } });
+  });
+
+  it("prints a booking order's booking id, its status as last read and the CSR's job", async () => {
+    // Prepare
+    const stdout = textStream();
+    const json = textStream();
+    // Act
+    const code = await runStatusCli([bookingKey.orderId, "--store", bookingKey.store], deps(stdout));
+    await runStatusCli([bookingKey.orderId, "--store", bookingKey.store, "--json"], deps(json));
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain("104233 — Converted (read 2026-11-18T18:00:00.000Z), job 8405");
+    expect(stdout.text()).toContain("First-time client");
+    expect(JSON.parse(json.text())).toMatchObject({ bookingId: 104233, bookingStatus: "Converted", jobId: null });
   });
 
   it("prints JSON for scripts, with the last error of a failed order", async () => {

@@ -1,7 +1,7 @@
 /**
  * A canonical, id-free picture of what orders produced in the sandbox: customers with contacts and
  * tags, locations, pricebook items, jobs with appointments, invoice lines, summary, payments and job
- * notes, memberships with their sale invoices. Two runs of the same
+ * notes, memberships with their sale invoices, and bookings. Two runs of the same
  * orders — one clean, one with faults injected — must produce equal snapshots.
  */
 import type { SandboxState } from "../../sandbox/state.ts";
@@ -88,6 +88,7 @@ export function snapshotState(state: SandboxState) {
         ),
       })),
     ),
+    bookings: sorted([...state.bookings.values()].map(({ id, createdOn, modifiedOn, ...booking }) => booking)),
   };
 }
 
@@ -104,5 +105,6 @@ export function effectCounts(state: SandboxState) {
     payments: state.payments.size,
     jobNotes: state.jobNotes.length,
     memberships: state.memberships.size,
+    bookings: state.bookings.size,
   };
 }
