@@ -139,7 +139,7 @@ async function processRecord(
     if (!budget.mayStartRecord()) {
       throw new OutOfTimeError("Not starting the record: too close to the invocation's deadline");
     }
-    const message = parseSourceMessage(record.body);
+    const message = parseSourceMessage(record.body, deps.config.sources);
     if (message.kind === MessageKind.Ignored) {
       deps.observer?.recordIgnored?.(message);
       return {
