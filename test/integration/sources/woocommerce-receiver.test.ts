@@ -99,8 +99,7 @@ describe("WooCommerce webhook receiver (function URL over HTTP)", () => {
     ],
   ])("answers %s with 401 and enqueues nothing", async (_, edit) => {
     const delivery = signedDelivery(wooOrder(), receiver.secret);
-    const headers = edit(delivery.headers);
-    if (headers["x-wc-webhook-signature"] === "") delete headers["x-wc-webhook-signature"];
+    const headers = Object.fromEntries(Object.entries(edit(delivery.headers)).filter(([, value]) => value !== ""));
     expect((await post(receiver.url, { ...delivery, headers })).status).toBe(401);
     expect(await queued()).toEqual([]);
   });
