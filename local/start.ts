@@ -16,10 +16,13 @@ import { ReferenceCheck } from "../lib/config/verify-references.ts";
 import { hmacKeyEnv } from "../lib/customer-index/keys.ts";
 import { ConfigError, ReasonCode, SyncError } from "../lib/errors.ts";
 import type { LogLevel } from "../lib/observability/logger.ts";
-import { parseOrderMessage } from "../lib/order/parse-message.ts";
+import { OrderEventType } from "../lib/order/event-schema.ts";
 import { planOrder } from "../lib/pipeline/plan-order.ts";
 import { createServiceTitanClient } from "../lib/servicetitan/client.ts";
 import type { ServiceTitanSettings } from "../lib/servicetitan/settings.ts";
+import { parseSourceMessage } from "../lib/sources/parse-source-message.ts";
+import { MessageKind, SourceName } from "../lib/sources/source-message.ts";
+import { mappedOrderLine, messageOrderKey, nonPlacementLine } from "./dry-run-source.ts";
 import {
   buildCustomerIndex,
   bundledExpectedDeadLetters,
@@ -221,10 +224,18 @@ async function dryRun(
       continue;
     }
     try {
-      const order = parseOrderMessage(body);
+      // Detected per message: our contract, or a storefront's payload mapped to an order.
+      const message = parseSourceMessage(body, config.sources);
+      const key = messageOrderKey(message) ?? orderKey;
+      if (message.kind !== MessageKind.Order || message.order.event !== OrderEventType.Placed) {
+        plans.push({ index: index + 1, orderKey: key, source: message.source, note: nonPlacementLine(message) });
+        continue;
+      }
+      const order = message.order;
       plans.push({
         index: index + 1,
-        orderKey: `${order.store}:${order.orderId}`,
+        orderKey: key,
+        ...(message.source === SourceName.Contract ? {} : { source: message.source, order }),
         plan: await planOrder(order, { http, config, references }),
       });
     } catch (error) {
@@ -247,6 +258,10 @@ async function dryRun(
         io.stdout.write(`${label} would go to the DLQ: ${entry.error?.reason} — ${entry.error?.message}\n`);
         continue;
       }
+      if ("note" in entry) {
+        io.stdout.write(`${label}: ${entry.note}\n`);
+        continue;
+      }
       const p = entry.plan;
       const customer =
         p.customer.action === "reuse"
@@ -256,6 +271,9 @@ async function dryRun(
       const items = p.items
         .map((i) => `${i.sku}: ${i.action === "reuse" ? `reuse ${i.id}` : `create ${i.kind}`}`)
         .join(", ");
+      if ("order" in entry && entry.order) {
+        io.stdout.write(`${label} ${mappedOrderLine(entry.source ?? "storefront", entry.order)}\n`);
+      }
       io.stdout.write(
         `${label}: ${customer}; ${location}; items ${items}; create job; ${p.invoiceLines} invoice line${p.invoiceLines === 1 ? "" : "s"}\n`,
       );
@@ -264,7 +282,7 @@ async function dryRun(
   }
   return exitCodeFor(
     plans.map((entry) => ({
-      status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "synced",
+      status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "note" in entry ? "ignored" : "synced",
       orderKey: entry.orderKey ?? null,
     })),
     true,
