@@ -9,7 +9,7 @@ import type { RecordOutcome } from "../../../lib/worker/process-batch.ts";
 import { fakePerson } from "../../support/order-factory.ts";
 import { post, signedDelivery, testStoreKey, wooOrder } from "../../support/woocommerce.ts";
 import { startTestReceiver, type TestReceiver } from "../../support/woocommerce-receiver.ts";
-import { startWorld, type World, worldConfig } from "../../support/world.ts";
+import { startWorld, type World } from "../../support/world.ts";
 
 /** 4 × 12.50 filters with a 5.00 coupon, 5.99 shipping, 6.25 % tax on the filters (the sandbox's zone for 62703). */
 function paidWooOrder() {
