@@ -17,6 +17,7 @@ import { LedgerTable } from "./constructs/ledger-table.ts";
 import { OrderQueues } from "./constructs/order-queues.ts";
 import { SyncAlarms } from "./constructs/sync-alarms.ts";
 import { SyncDashboard } from "./constructs/sync-dashboard.ts";
+import { WooCommerceWebhook } from "./constructs/woocommerce-webhook.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
 import {
   assertBatchFitsTimeout,
@@ -70,6 +71,8 @@ export class OrderSyncStack extends Stack {
   readonly alarmTopic: AlarmTopic;
   readonly alarms: SyncAlarms;
   readonly dashboard: SyncDashboard;
+  /** Only with `sources.woocommerce.webhookReceiver` on. */
+  readonly wooCommerceWebhook: WooCommerceWebhook | undefined;
 
   constructor(scope: Construct, id: string, props: OrderSyncStackProps) {
     super(scope, id, props);
@@ -159,6 +162,11 @@ export class OrderSyncStack extends Stack {
     this.dlqReplay = dlqReplay.function;
     dlq.grantConsumeMessages(this.dlqReplay);
     orders.grantSendMessages(this.dlqReplay);
+
+    // --- WooCommerce webhook receiver (off by default) ------------------------------------------
+    this.wooCommerceWebhook = env.sync.sources.woocommerce?.webhookReceiver
+      ? new WooCommerceWebhook(this, "WooCommerceWebhook", { environment: env, ordersQueue: orders })
+      : undefined;
 
     // --- observability ----------------------------------------------------------------------
     const topic = new AlarmTopic(this, "AlarmTopic", {
