@@ -15,7 +15,7 @@ import {
 } from "../../config/schema.ts";
 import { ConfigError, ReasonCode } from "../../errors.ts";
 import { parseEnvironment } from "../../validation/environment.ts";
-import { formatIssues, issuePaths } from "../../validation/issues.ts";
+import { describeIssues } from "../../validation/issues.ts";
 import { ordersQueueSender } from "./orders-queue.ts";
 import type { ReceiverDependencies, WebhookSecret } from "./receiver.ts";
 
@@ -58,11 +58,14 @@ function wooCommerceConfigFromJson(json: string | undefined): WooCommerceSourceC
   // The worker's own schema for the key: the same defaults and rules, named by their config path.
   const parsed = wooCommerceSourceSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const paths = issuePaths(parsed.error.issues).map((path) => `sources.woocommerce.${path}`);
+  const issues = describeIssues(parsed.error.issues).map((issue) => ({
+    key: issue.path === "$" ? "sources.woocommerce" : `sources.woocommerce.${issue.path}`,
+    message: issue.message,
+  }));
   throw new ConfigError(
     ReasonCode.ConfigInvalid,
-    paths[0] ?? wooCommerceSourceEnv,
-    `Invalid ${wooCommerceSourceEnv}: ${formatIssues(parsed.error.issues)}`,
+    issues[0]?.key ?? wooCommerceSourceEnv,
+    `Invalid ${wooCommerceSourceEnv}: ${issues.map((issue) => `${issue.key}: ${issue.message}`).join("; ")}`,
   );
 }
 
