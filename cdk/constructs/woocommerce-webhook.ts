@@ -10,7 +10,7 @@
  * short invocation. (cdk-nag's AwsSolutions pack has no rule on function URL auth; this is the
  * reason for anyone reviewing with a pack that does.)
  */
-import { CfnOutput, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type FunctionUrl, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -74,8 +74,12 @@ export class WooCommerceWebhook extends Construct {
     );
     this.url = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
-    new CfnOutput(this, "Url", { value: this.url.url, description: "WooCommerce webhook delivery URL" });
-    new CfnOutput(this, "SecretName", {
+    // Stack-level ids, so the outputs keep these names (not the construct path's hashed ones).
+    new CfnOutput(Stack.of(this), "WooCommerceWebhookUrl", {
+      value: this.url.url,
+      description: "WooCommerce webhook delivery URL",
+    });
+    new CfnOutput(Stack.of(this), "WooCommerceWebhookSecretName", {
       value: this.secret.secretName,
       description: "Secrets Manager secret holding the WooCommerce webhook secret",
     });

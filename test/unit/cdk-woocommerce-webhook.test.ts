@@ -97,6 +97,9 @@ describe("WooCommerce webhook receiver in CDK", () => {
         "secretsmanager:GetSecretValue",
         "sqs:SendMessage",
       ]);
+      expect(Object.keys(template.findOutputs("*"))).toEqual(
+        expect.arrayContaining(["WooCommerceWebhookUrl", "WooCommerceWebhookSecretName"]),
+      );
       // cdk-nag: nothing unacknowledged.
       const report = JSON.parse(readFileSync(path.join(assembly.directory, "validation-report.json"), "utf8")) as {
         pluginReports: { violations?: unknown[] }[];
