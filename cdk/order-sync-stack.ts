@@ -18,6 +18,7 @@ import { OrderQueues } from "./constructs/order-queues.ts";
 import { ShopifyEventRule } from "./constructs/shopify-event-rule.ts";
 import { SyncAlarms } from "./constructs/sync-alarms.ts";
 import { SyncDashboard } from "./constructs/sync-dashboard.ts";
+import { WooCommerceWebhook } from "./constructs/woocommerce-webhook.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
 import {
   assertBatchFitsTimeout,
@@ -73,6 +74,8 @@ export class OrderSyncStack extends Stack {
   readonly dashboard: SyncDashboard;
   /** Present when `sources.shopify.eventSourceName` names Shopify's partner event source. */
   readonly shopify: ShopifyEventRule | undefined;
+  /** Only with `sources.woocommerce.webhookReceiver` on. */
+  readonly wooCommerceWebhook: WooCommerceWebhook | undefined;
 
   constructor(scope: Construct, id: string, props: OrderSyncStackProps) {
     super(scope, id, props);
@@ -172,6 +175,10 @@ export class OrderSyncStack extends Stack {
           ordersQueue: orders,
           dlq,
         })
+      : undefined;
+    // --- WooCommerce webhook receiver (off by default) ------------------------------------------
+    this.wooCommerceWebhook = env.sync.sources.woocommerce?.webhookReceiver
+      ? new WooCommerceWebhook(this, "WooCommerceWebhook", { environment: env, ordersQueue: orders })
       : undefined;
 
     // --- observability ----------------------------------------------------------------------

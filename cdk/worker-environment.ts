@@ -10,6 +10,7 @@ import { hmacSecretNameEnv } from "../lib/customer-index/keys.ts";
 import { customerIndexTableEnv } from "../lib/customer-index/table.ts";
 import { ConfigError, ReasonCode } from "../lib/errors.ts";
 import { metricsNamespace } from "../lib/observability/metrics.ts";
+import { webhookSecretNameEnv, wooCommerceSourceEnv } from "../lib/sources/woocommerce/receiver-environment.ts";
 import type { EnvironmentConfig } from "./environment-config.ts";
 
 /** ServiceTitan hosts per environment: integration (sandbox tenants) and production are separate worlds. */
@@ -145,6 +146,22 @@ export function dlqReplayEnvironment(
   return {
     ORDERS_QUEUE_URL: resources.ordersQueueUrl,
     DLQ_URL: resources.dlqUrl,
+    ...powertoolsEnvironment(env),
+  };
+}
+
+/**
+ * Variables of the WooCommerce webhook receiver: the orders queue, the webhook secret's name (read at
+ * run time, never its value) and the validated `sources.woocommerce` key, nothing else of the config.
+ */
+export function wooCommerceWebhookEnvironment(
+  env: EnvironmentConfig,
+  resources: { ordersQueueUrl: string; secretName: string },
+): Record<string, string> {
+  return {
+    ORDERS_QUEUE_URL: resources.ordersQueueUrl,
+    [webhookSecretNameEnv]: resources.secretName,
+    [wooCommerceSourceEnv]: JSON.stringify(env.sync.sources.woocommerce ?? {}),
     ...powertoolsEnvironment(env),
   };
 }

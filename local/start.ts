@@ -281,7 +281,7 @@ async function dryRun(
   }
   return exitCodeFor(
     plans.map((entry) => ({
-      status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "synced",
+      status: "refused" in entry ? "refused" : "error" in entry ? "dlq" : "note" in entry ? "ignored" : "synced",
       orderKey: entry.orderKey ?? null,
     })),
     true,

@@ -268,6 +268,60 @@ const shopifySourceSchema = z.strictObject({
   subscriptionSkus: z.array(skuPattern).max(100).default([]),
 });
 
+/** A WooCommerce order status: lower-case letters, digits, `-` and `_` (custom statuses too). */
+const wooCommerceStatus = z.string().regex(/^[a-z0-9_-]{1,40}$/, "Expected a WooCommerce status such as processing");
+/**
+ * WooCommerce orders (`lib/sources/woocommerce/`): which statuses are synced and how lines are read.
+ * WooCommerce's REST order carries no product type or category, so services and subscriptions are
+ * recognised by SKU.
+ */
+export const wooCommerceSourceSchema = z.strictObject({
+  /**
+   * Statuses that mean paid: such an order is synced (`order.created`/`order.updated`). WooCommerce
+   * sets `processing` once the gateway confirms payment and `completed` when the order is fulfilled;
+   * add `on-hold` only if the office wants unconfirmed (e.g. bank transfer) orders booked.
+   */
+  paidStatuses: z
+    .array(wooCommerceStatus)
+    .min(1)
+    .max(20)
+    .default(["processing", "completed"])
+    .refine((statuses) => !statuses.some((s) => s === "cancelled" || s === "refunded"), {
+      message: "cancelled and refunded have their own meaning and can't be paid statuses",
+    }),
+  /**
+   * The store key of every WooCommerce order (with the order id, the idempotency key). Unset: the
+   * host of the `X-WC-Webhook-Source` header (the site's home URL), or for a bare REST order the host
+   * of its `_links.self`. Set it to pin the key: the header is not covered by the signature.
+   */
+  store: z
+    .string()
+    .regex(/^[A-Za-z0-9_.#/-]{1,64}$/, "Expected letters, digits and . _ # / - (at most 64)")
+    .optional(),
+  /** SKU patterns of service lines (e.g. `SVC-*`): an order with one is a service order, the line a service item. */
+  serviceSkus: z.array(skuPattern).max(100).default([]),
+  /**
+   * SKU patterns of subscription lines: an order with one is a subscription purchase. Orders that
+   * WooCommerce Subscriptions creates (`created_via: "subscription"`, renewals) are subscriptions too.
+   */
+  subscriptionSkus: z.array(skuPattern).max(100).default([]),
+  /**
+   * A line item without a SKU: `productId` gives it `WC-<variation or product id>` (one pricebook item
+   * per product), `reject` dead-letters the order naming `line_items.N.sku`.
+   */
+  missingSku: z.enum(["productId", "reject"]).default("productId"),
+  /** SKU of the invoice line each positive fee line becomes (a negative fee is a discount). */
+  feeSku: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "Expected letters, digits and . _ - (at most 64)")
+    .default("WC-FEE"),
+  /**
+   * Read by `cdk/` only: deploy the webhook receiver (a Lambda function URL and its generated secret)
+   * that puts WooCommerce's order webhooks on the orders queue.
+   */
+  webhookReceiver: z.boolean().default(false),
+});
+
 /** Storefronts whose own payloads the worker reads, besides the order contract. */
 const sourcesSchema = z
   .strictObject({
@@ -276,6 +330,8 @@ const sourcesSchema = z
      * worker reads these keys to map Shopify's orders to ours; `cdk/` reads `eventSourceName`.
      */
     shopify: shopifySourceSchema.optional(),
+    /** WooCommerce's order webhooks and REST orders; unset, the defaults of each key apply. */
+    woocommerce: wooCommerceSourceSchema.optional(),
   })
   .default({});
 
@@ -299,7 +355,7 @@ export const syncConfigSchema = z.strictObject({
    * "What lands where on the invoice").
    */
   money: moneySchema.default({ payments: {} }),
-  /** Storefront payloads read as they are sent (Shopify), beside the order contract. */
+  /** Storefront payloads read as they are sent (Shopify, WooCommerce), beside the order contract (README, "Connect your store"). */
   sources: sourcesSchema,
   /**
    * Subscription SKUs sold as ServiceTitan memberships, each with its own sale invoice (see the README
@@ -321,6 +377,11 @@ export type ScheduleConfig = OrderKindConfig["schedule"];
 export type MoneyConfig = SyncConfig["money"];
 export type ShopifySourceConfig = NonNullable<SyncConfig["sources"]["shopify"]>;
 export type MembershipsConfig = SyncConfig["memberships"];
+export type SourcesConfig = SyncConfig["sources"];
+export type WooCommerceSourceConfig = z.output<typeof wooCommerceSourceSchema>;
+
+/** `sources.woocommerce` when the config leaves it out: every key at its default. */
+export const defaultWooCommerceSource: WooCommerceSourceConfig = wooCommerceSourceSchema.parse({});
 
 function isValidTimeZone(zone: string): boolean {
   try {

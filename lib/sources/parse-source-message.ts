@@ -15,11 +15,15 @@ import {
 } from "../order/parse-message.ts";
 import { parseShopifyEvent } from "./shopify/parse-shopify-event.ts";
 import { MessageKind, type SourceMessage, SourceName } from "./source-message.ts";
+import { parseWooCommerceMessage } from "./woocommerce/parse.ts";
 
 /** A storefront's detector and mapper: `undefined` when the body isn't that storefront's. */
 export type SourceParser = (json: JsonObject, config: SyncConfig) => SourceMessage | undefined;
 
-const storefrontParsers: readonly SourceParser[] = [parseShopifyEvent];
+const storefrontParsers: readonly SourceParser[] = [
+  parseShopifyEvent,
+  (json, config) => parseWooCommerceMessage(json, config.sources),
+];
 
 /**
  * Bodies up to SQS's 1 MiB are decoded (a storefront's envelope may be that large); one no storefront

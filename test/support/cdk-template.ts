@@ -5,12 +5,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CfnElement, Stack } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
 import { expect } from "vitest";
 
 export type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
+
+const cdkRepoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Offline synth without esbuild: `createOrderSyncApp({ appProps: { context: skipBundling } })`. */
 export const skipBundling = { "aws:cdk:bundling-stacks": [] };
@@ -39,19 +42,21 @@ export function roleStatements(template: Template, roleId: string): { actions: s
 }
 
 /**
- * A config directory holding `cdk/config/<base>.json` edited by `edit`, saved as `<name>.json`; the
+ * A config directory holding `cdk/config/<base>.json` edited by `edit`, under the name `name`; the
  * directory is added to `tempDirs` for the caller to remove.
  */
-export function editedConfigDir(
+export function configDirWith(
   base: string,
   name: string,
   edit: (config: Record<string, unknown>) => void,
   tempDirs: string[],
 ): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "order-sync-cdk-config-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "order-sync-cdk-"));
   tempDirs.push(dir);
-  const file = path.join(path.resolve(import.meta.dirname, "../../cdk/config"), `${base}.json`);
-  const config = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  const config = JSON.parse(readFileSync(path.join(cdkRepoRoot, `cdk/config/${base}.json`), "utf8")) as Record<
+    string,
+    unknown
+  >;
   edit(config);
   writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(config));
   return dir;

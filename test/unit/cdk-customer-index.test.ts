@@ -4,17 +4,21 @@
  * dashboard widget, and the config key validated at synth. Synthesized offline, bundling skipped
  * (test/unit/cdk-stack.test.ts covers the real bundle and cdk-nag on it).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrderSyncApp, type OrderSyncApp } from "../../cdk/build-app.ts";
 import { ConfigError } from "../../lib/errors.ts";
-import { logicalId, only, type Resource, roleStatements, skipBundling } from "../support/cdk-template.ts";
+import {
+  configDirWith as configDirWithEdit,
+  logicalId,
+  only,
+  type Resource,
+  roleStatements,
+  skipBundling,
+} from "../support/cdk-template.ts";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const synthTimeoutMs = 120_000;
 
 const tempDirs: string[] = [];
@@ -22,17 +26,8 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A config directory holding `cdk/config/<base>.json` edited by `edit`, under the name `name`. */
 function configDirWith(base: string, name: string, edit: (config: Record<string, unknown>) => void): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "order-sync-cdk-index-"));
-  tempDirs.push(dir);
-  const config = JSON.parse(readFileSync(path.join(repoRoot, `cdk/config/${base}.json`), "utf8")) as Record<
-    string,
-    unknown
-  >;
-  edit(config);
-  writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(config));
-  return dir;
+  return configDirWithEdit(base, name, edit, tempDirs);
 }
 
 function synth(envName: string, configDir?: string): { built: OrderSyncApp; template: Template } {

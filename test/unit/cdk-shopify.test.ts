@@ -10,7 +10,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrderSyncApp, type OrderSyncApp } from "../../cdk/build-app.ts";
 import { ConfigError } from "../../lib/errors.ts";
-import { editedConfigDir, logicalId, only, type Resource, skipBundling } from "../support/cdk-template.ts";
+import { configDirWith, logicalId, only, type Resource, skipBundling } from "../support/cdk-template.ts";
 
 const synthTimeoutMs = 120_000;
 const eventSourceName = "aws.partner/shopify.com/1234567/order-sync";
@@ -21,7 +21,7 @@ afterAll(() => {
 });
 
 function withShopify(shopify: Record<string, unknown>): string {
-  return editedConfigDir("dev", "shop", (config) => Object.assign(config, { sources: { shopify } }), tempDirs);
+  return configDirWith("dev", "shop", (config) => Object.assign(config, { sources: { shopify } }), tempDirs);
 }
 
 function synth(envName: string, configDir?: string): OrderSyncApp {
