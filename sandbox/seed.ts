@@ -19,6 +19,7 @@ import {
   type CustomerType,
   type ExternalDataEntry,
   emptyState,
+  type JobCancelReasonRecord,
   type JobTypeRecord,
   type LocationRecord,
   type PaymentTypeRecord,
@@ -86,6 +87,7 @@ export interface SandboxSeed {
   services: SeedSku[];
   taxZones?: Seed<TaxZoneRecord, "id" | "name" | "rate">[];
   paymentTypes?: Seed<PaymentTypeRecord, "id" | "name">[];
+  jobCancelReasons?: Seed<JobCancelReasonRecord, "id" | "name">[];
 }
 
 /** Fixed ids of the default seed, for tests and the example config. */
@@ -107,6 +109,8 @@ export const seedIds = {
     subscriberLocation: 1107,
     invoiceTotalMismatch: 1108,
     paidOnline: 1109,
+    cancelledCheck: 1110,
+    refunded: 1111,
   },
   customers: { testy: 2001, quinn: 2002, testyMerged: 2003, dormant: 2004 },
   locations: { testyHome: 3001, quinnHome: 3002, testyMergedHome: 3003, dormantHome: 3004 },
@@ -117,6 +121,8 @@ export const seedIds = {
   taxZones: { springfield: 1401 },
   /** Created as the store's payment type with the Cash attribute, as Contractor Commerce asks. */
   paymentTypes: { onlineStore: 1501 },
+  /** Job cancel reasons; `retired` is inactive. */
+  jobCancelReasons: { cancelledOnline: 1601, retired: 1602 },
   /** externalData written by "another application": must stay invisible to other GUIDs. */
   otherAppGuid: "0b5e1e55-0000-4000-8000-00000000a11c",
 } as const;
@@ -155,6 +161,12 @@ export function defaultSeed(): SandboxSeed {
       tag(ids.tagTypes.subscriberLocation, "Subscriber Location", "SUB-LOC", "#5F27CD"),
       tag(ids.tagTypes.invoiceTotalMismatch, "Online - Check Invoice Total", "ONL-CHK", "#C0392B"),
       tag(ids.tagTypes.paidOnline, "Online - Paid", "ONL-PAID", "#27AE60"),
+      tag(ids.tagTypes.cancelledCheck, "Online - Cancelled, Check", "ONL-CXL", "#8395A7"),
+      tag(ids.tagTypes.refunded, "Online - Refunded", "ONL-RFD", "#576574"),
+    ],
+    jobCancelReasons: [
+      { id: ids.jobCancelReasons.cancelledOnline, name: "Cancelled online" },
+      { id: ids.jobCancelReasons.retired, name: "Old reason", active: false },
     ],
     taxZones: [{ id: ids.taxZones.springfield, name: "Springfield, IL", rate: 0.0625, zips: ["62703"] }],
     paymentTypes: [{ id: ids.paymentTypes.onlineStore, name: "Online Store" }],
@@ -460,6 +472,9 @@ export function stateFromSeed(
   for (const z of seed.taxZones ?? []) state.taxZones.set(z.id, track({ zips: [], active: true, ...z }));
   for (const t of seed.paymentTypes ?? []) {
     state.paymentTypes.set(t.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...t }));
+  }
+  for (const r of seed.jobCancelReasons ?? []) {
+    state.jobCancelReasons.set(r.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...r }));
   }
   const skus: [SkuKind, SeedSku[]][] = [
     ["material", seed.materials],

@@ -124,6 +124,28 @@ const moneySchema = z.strictObject({
     .default({}),
 });
 
+/**
+ * What a cancelled order and a refund do to the order's job (`lib/pipeline/cancel-order.ts`,
+ * `note-refund.ts`; the README section "Cancellations and refunds"). Every key is optional: without
+ * `reasonId` no job is ever cancelled, and a cancellation only leaves a note on the job for the
+ * office; without a tag id no tag is added, only the note.
+ */
+const cancellationsSchema = z.strictObject({
+  /**
+   * A job cancel reason (`GET /jpm/v2/.../job-cancel-reasons`, e.g. "Cancelled online"). Set, a
+   * cancelled order whose job is still `Scheduled` and carries no payment is cancelled with it
+   * (`Jobs_Cancel`, memo naming the store order). Unset, every cancellation is noted, never applied.
+   */
+  reasonId: stId.optional(),
+  /**
+   * Job tag added when a cancelled order's job is left alone (dispatched, in progress, on hold,
+   * completed, paid, or `reasonId` unset), beside a job note saying why, so the office decides.
+   */
+  leftAloneJobTagTypeId: stId.optional(),
+  /** Job tag added with the note of a refund (refunds are noted on the job, never booked). */
+  refundJobTagTypeId: stId.optional(),
+});
+
 /** Settings only `cdk/` reads; ignored by the worker. */
 const deploySchema = z
   .strictObject({
@@ -202,6 +224,8 @@ export const syncConfigSchema = z.strictObject({
    * "What lands where on the invoice").
    */
   money: moneySchema.default({ payments: {} }),
+  /** Cancelled orders and refunds (see the README section "Cancellations and refunds"). */
+  cancellations: cancellationsSchema.default({}),
   deploy: deploySchema,
 });
 
@@ -210,6 +234,7 @@ export type SyncConfig = z.output<typeof syncConfigSchema>;
 export type OrderKindConfig = SyncConfig["product"];
 export type ScheduleConfig = OrderKindConfig["schedule"];
 export type MoneyConfig = SyncConfig["money"];
+export type CancellationsConfig = SyncConfig["cancellations"];
 
 function isValidTimeZone(zone: string): boolean {
   try {

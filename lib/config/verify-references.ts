@@ -8,7 +8,7 @@
  */
 import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
 import { listPaymentTypes } from "../servicetitan/endpoints/accounting.ts";
-import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
+import { listJobCancelReasons, listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import { listPricebookItems, type PricebookKind } from "../servicetitan/endpoints/pricebook.ts";
 import {
   listArrivalWindows,
@@ -57,10 +57,17 @@ function referencesOf(config: SyncConfig) {
       const item = config.money[name];
       return item ? [{ key: `money.${name}.skuId`, id: item.skuId, kind: item.kind }] : [];
     }),
+    cancelReasons: config.cancellations.reasonId
+      ? [{ key: "cancellations.reasonId", id: config.cancellations.reasonId }]
+      : [],
     tagTypes: [
       ...(["totalMismatchJobTagTypeId", "paidOnlineJobTagTypeId"] as const).flatMap((name) => {
         const id = config.money[name];
         return id ? [{ key: `money.${name}`, id }] : [];
+      }),
+      ...(["leftAloneJobTagTypeId", "refundJobTagTypeId"] as const).flatMap((name) => {
+        const id = config.cancellations[name];
+        return id ? [{ key: `cancellations.${name}`, id }] : [];
       }),
       ...of((k, p) => [
         ...k.customerTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.customerTagTypeIds.oneTime[${i}]`, id })),
@@ -111,7 +118,7 @@ function requireNoneMissing(missing: readonly MissingReference[]): void {
 export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfig): Promise<VerifiedReferences> {
   const refs = referencesOf(config);
   const idsOf = (items: readonly { id: number }[]) => new Set(items.map((item) => item.id));
-  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items] =
+  const [businessUnits, jobTypes, campaigns, technicians, arrivalWindows, tagTypes, paymentTypes, items, reasons] =
     await Promise.all([
       listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
       listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
@@ -125,6 +132,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
         ? listPaymentTypes(http, { ids: uniqueIds(refs.paymentTypes), active: "True" })
         : Promise.resolve([]),
       activePricebookItems(http, refs.pricebookItems),
+      refs.cancelReasons.length > 0 ? listJobCancelReasons(http, { active: "True" }) : Promise.resolve([]),
     ]);
   requireNoneMissing([
     ...missingOf(refs.businessUnits, idsOf(businessUnits), "business unit"),
@@ -134,6 +142,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     ...missingOf(refs.arrivalWindows, idsOf(arrivalWindows), "arrival window"),
     ...missingOf(refs.tagTypes, idsOf(tagTypes), "tag type"),
     ...missingOf(refs.paymentTypes, idsOf(paymentTypes), "payment type"),
+    ...missingOf(refs.cancelReasons, idsOf(reasons), "job cancel reason"),
     ...refs.pricebookItems.flatMap((ref) =>
       missingOf([ref], items.get(ref.kind) ?? new Set(), `${ref.kind} pricebook item`),
     ),

@@ -39,7 +39,23 @@ export interface SyncProgress {
   jobNoteAdded?: boolean;
   mismatchTagged?: boolean;
   tagged?: boolean;
+  /** Follow-ups (a cancellation, a refund): what was done to the order's job (`lib/pipeline/cancel-order.ts`). */
+  followUpOutcome?: FollowUpOutcome;
+  /** The job status that decided a cancellation (as ServiceTitan spelled it), or `payment` when one was found. */
+  followUpReason?: string;
 }
+
+export const FollowUpOutcome = {
+  /** `Jobs_Cancel` cancelled the job. */
+  Cancelled: "cancelled",
+  /** The job was already cancelled in ServiceTitan (by the office): nothing written. */
+  AlreadyCancelled: "already_cancelled",
+  /** The job went on (dispatched, working, done, paid) or cancelling is not configured: tag + note. */
+  LeftAlone: "left_alone",
+  /** A refund: tag + note on the job, never booked. */
+  Noted: "noted",
+} as const;
+export type FollowUpOutcome = (typeof FollowUpOutcome)[keyof typeof FollowUpOutcome];
 
 export interface LedgerError {
   reason: string;
@@ -91,6 +107,8 @@ const syncProgressShape = {
   jobNoteAdded: z.boolean().optional(),
   mismatchTagged: z.boolean().optional(),
   tagged: z.boolean().optional(),
+  followUpOutcome: z.enum(Object.values(FollowUpOutcome) as [FollowUpOutcome, ...FollowUpOutcome[]]).optional(),
+  followUpReason: z.string().min(1).max(64).optional(),
 };
 /** What a checkpoint may write: unknown members are a caller bug and are refused. */
 export const syncProgressSchema = z.strictObject(syncProgressShape);
@@ -100,6 +118,7 @@ export const storedOrderItemSchema = z.object({
   pk: z.string(),
   store: z.string(),
   orderId: z.string(),
+  followUp: z.string().optional(),
   status: z.enum([LedgerStatus.InProgress, LedgerStatus.Completed, LedgerStatus.Failed]),
   payloadHash: z.string(),
   ownerToken: z.string(),
@@ -119,8 +138,9 @@ export const storedOrderItemSchema = z.object({
 export type StoredOrderItem = z.output<typeof storedOrderItemSchema>;
 
 export function toLedgerRecord(item: StoredOrderItem): LedgerRecord {
-  const { pk: _pk, store, orderId, revision: _revision, progress, ...rest } = item;
-  return { key: { store, orderId }, ...rest, progress: withoutEmptyMaps(progress) };
+  const { pk: _pk, store, orderId, followUp, revision: _revision, progress, ...rest } = item;
+  const key = followUp === undefined ? { store, orderId } : { store, orderId, followUp };
+  return { key, ...rest, progress: withoutEmptyMaps(progress) };
 }
 
 /** Claims store an empty `pricebookItemIds` map so checkpoints can set `sku` members; callers never see it. */

@@ -5,6 +5,7 @@ import { contactRoutes } from "./crm-contacts.ts";
 import { customerRoutes } from "./crm-customers.ts";
 import { exportRoutes } from "./crm-export.ts";
 import { locationRoutes } from "./crm-locations.ts";
+import { jobCancelRoutes } from "./job-cancel.ts";
 import { jobNoteRoutes } from "./job-notes.ts";
 import { jpmRoutes } from "./jpm.ts";
 import { paymentRoutes } from "./payments.ts";
@@ -18,6 +19,7 @@ export const routes: readonly Route[] = [
   ...contactRoutes,
   ...pricebookRoutes,
   ...jobNoteRoutes,
+  ...jobCancelRoutes,
   ...jpmRoutes,
   ...accountingRoutes,
   ...paymentRoutes,

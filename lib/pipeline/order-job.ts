@@ -1,0 +1,52 @@
+/**
+ * The job a synced order made, for what follows the order (a cancellation, a refund). The ledger
+ * knows it first (`progress.jobId`). When the ledger has no record of the order (expired after its
+ * retention, or a table restored without it), the job's `externalData` stamp (`orderKey`) still
+ * names it: every job the worker creates carries one.
+ *
+ * An order still being synced has no settled job yet: acting on it mid-sync would race the order's
+ * own invoice lines (cancelling a job deletes its invoice's items, api-notes §0 item 11). So the
+ * follow-up waits, through SQS's redelivery, until the order completes.
+ */
+import type { SyncConfig } from "../config/schema.ts";
+import { OrderFailedError, OrderNotSyncedError } from "../errors.ts";
+import { LedgerStatus, type OrderKey, type OrderLedger, orderKeyToString } from "../ledger/ledger.ts";
+import { type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
+import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import { ExternalDataKey, externalDataFilter } from "./external-data.ts";
+
+export interface OrderJob {
+  jobId: number;
+  /** The job as read by the stamp look-up (the ledger path reads only the id). */
+  job?: Job;
+}
+
+export async function jobOfOrder(
+  deps: { ledger: OrderLedger; http: ServiceTitanHttp; config: SyncConfig },
+  order: OrderKey,
+): Promise<OrderJob> {
+  const key = { store: order.store, orderId: order.orderId };
+  const orderKey = orderKeyToString(key);
+  const record = await deps.ledger.get(key);
+  if (record?.status === LedgerStatus.InProgress) {
+    throw new OrderNotSyncedError("The order is still being synced; this waits for it", { details: { orderKey } });
+  }
+  if (record?.progress.jobId !== undefined) return { jobId: record.progress.jobId };
+  const stamped = await stampedJob(deps.http, deps.config, orderKey);
+  if (stamped) return { jobId: stamped.id, job: stamped };
+  if (record?.status === LedgerStatus.Failed) {
+    throw new OrderFailedError(
+      `The order failed for good (${record.lastError?.reason ?? "unknown reason"}) before it had a job: nothing to act on in ServiceTitan`,
+      { details: { orderKey, orderFailedAt: record.lastError?.at } },
+    );
+  }
+  throw new OrderNotSyncedError("No synced order and no job stamped with this order key (yet)", {
+    details: { orderKey },
+  });
+}
+
+/** Any job stamped with the order key, whatever content it was made for (the earliest, if several). */
+async function stampedJob(http: ServiceTitanHttp, config: SyncConfig, orderKey: string): Promise<Job | undefined> {
+  const page = await listJobs(http, { externalData: externalDataFilter(config, ExternalDataKey.OrderKey, orderKey) });
+  return [...page.data].sort((a, b) => a.id - b.id)[0];
+}
