@@ -26,8 +26,8 @@ import { cancelJob, getJob, type Job, JobStatus } from "../servicetitan/endpoint
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { jobOfOrder } from "./order-job.ts";
-import { type SyncDependencies, type SyncResult, SyncStatus } from "./sync-order.ts";
+import { type FollowUpDependencies, jobOfOrder } from "./order-job.ts";
+import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
 /** The follow-up name of a cancellation's ledger item. */
 export const cancellationFollowUp = "cancellation";
@@ -48,7 +48,7 @@ export const LeftAloneReason = {
   CancelRefused: "cancel_refused",
 } as const;
 
-export async function cancelOrder(order: Order, deps: SyncDependencies, lease: SyncLease): Promise<SyncResult> {
+export async function cancelOrder(order: Order, deps: FollowUpDependencies, lease: SyncLease): Promise<SyncResult> {
   const key = { store: order.store, orderId: order.orderId, followUp: cancellationFollowUp };
   const orderKey = orderKeyToString(key);
   const start = await claimAttempt(
@@ -65,7 +65,7 @@ export async function cancelOrder(order: Order, deps: SyncDependencies, lease: S
   return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
 }
 
-async function cancelSteps(order: Order, deps: SyncDependencies, attempt: AttemptSteps): Promise<void> {
+async function cancelSteps(order: Order, deps: FollowUpDependencies, attempt: AttemptSteps): Promise<void> {
   const { http, progress } = attempt;
   await deps.references.verified();
   if (progress.followUpOutcome === undefined) await decideAndCancel(order, deps, attempt);
@@ -87,7 +87,7 @@ async function cancelSteps(order: Order, deps: SyncDependencies, attempt: Attemp
 }
 
 /** Reads the job as it is now and either cancels it or records that it is left alone (and why). */
-async function decideAndCancel(order: Order, deps: SyncDependencies, attempt: AttemptSteps): Promise<void> {
+async function decideAndCancel(order: Order, deps: FollowUpDependencies, attempt: AttemptSteps): Promise<void> {
   const { http, progress } = attempt;
   const found = await jobOfOrder({ ...deps, http }, order);
   // Read fresh even when the look-up returned it: on a resumed attempt the status may have moved on.

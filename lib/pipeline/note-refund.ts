@@ -14,10 +14,14 @@ import type { RefundMessage } from "../sources/source-message.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { formatMoney } from "./invoice-money.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { jobOfOrder } from "./order-job.ts";
-import { type SyncDependencies, type SyncResult, SyncStatus } from "./sync-order.ts";
+import { type FollowUpDependencies, jobOfOrder } from "./order-job.ts";
+import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
-export async function noteRefund(refund: RefundMessage, deps: SyncDependencies, lease: SyncLease): Promise<SyncResult> {
+export async function noteRefund(
+  refund: RefundMessage,
+  deps: FollowUpDependencies,
+  lease: SyncLease,
+): Promise<SyncResult> {
   const key = { store: refund.store, orderId: refund.orderId, followUp: `refund:${refund.refundId}` };
   const orderKey = orderKeyToString(key);
   const content = canonicalJson({ amountCents: refund.amountCents, currency: refund.currency });
@@ -35,7 +39,7 @@ export async function noteRefund(refund: RefundMessage, deps: SyncDependencies, 
   return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
 }
 
-async function refundSteps(refund: RefundMessage, deps: SyncDependencies, attempt: AttemptSteps): Promise<void> {
+async function refundSteps(refund: RefundMessage, deps: FollowUpDependencies, attempt: AttemptSteps): Promise<void> {
   const { http, progress } = attempt;
   await deps.references.verified();
   if (progress.jobId === undefined) {

@@ -9,11 +9,20 @@
  * follow-up waits, through SQS's redelivery, until the order completes.
  */
 import type { SyncConfig } from "../config/schema.ts";
+import type { ReferenceCheck } from "../config/verify-references.ts";
 import { OrderFailedError, OrderNotSyncedError } from "../errors.ts";
 import { LedgerStatus, type OrderKey, type OrderLedger, orderKeyToString } from "../ledger/ledger.ts";
 import { type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { ExternalDataKey, externalDataFilter } from "./external-data.ts";
+
+/** What a follow-up (a cancellation, a refund) needs: no customer index, locks or pricebook. */
+export interface FollowUpDependencies {
+  http: ServiceTitanHttp;
+  config: SyncConfig;
+  references: ReferenceCheck;
+  ledger: OrderLedger;
+}
 
 export interface OrderJob {
   jobId: number;
