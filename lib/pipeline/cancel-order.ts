@@ -26,7 +26,7 @@ import { cancelJob, getJob, type Job, JobStatus } from "../servicetitan/endpoint
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { type FollowUpDependencies, jobOfOrder } from "./order-job.ts";
+import { type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
 import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
 /** The follow-up name of a cancellation's ledger item. */
@@ -61,14 +61,21 @@ export async function cancelOrder(order: Order, deps: FollowUpDependencies, leas
   if (start.outcome === "duplicate") {
     return { status: SyncStatus.Duplicate, orderKey, progress: start.record.progress, resumed: false };
   }
-  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) => cancelSteps(order, deps, attempt));
+  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) =>
+    cancelSteps(order, deps, attempt, orderWait(lease)),
+  );
   return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
 }
 
-async function cancelSteps(order: Order, deps: FollowUpDependencies, attempt: AttemptSteps): Promise<void> {
+async function cancelSteps(
+  order: Order,
+  deps: FollowUpDependencies,
+  attempt: AttemptSteps,
+  wait: OrderWait,
+): Promise<void> {
   const { http, progress } = attempt;
   await deps.references.verified();
-  if (progress.followUpOutcome === undefined) await decideAndCancel(order, deps, attempt);
+  if (progress.followUpOutcome === undefined) await decideAndCancel(order, deps, attempt, wait);
   if (progress.followUpOutcome !== FollowUpOutcome.LeftAlone) return;
   const jobId = progress.jobId as number;
   const tag = deps.config.cancellations.leftAloneJobTagTypeId;
@@ -87,9 +94,14 @@ async function cancelSteps(order: Order, deps: FollowUpDependencies, attempt: At
 }
 
 /** Reads the job as it is now and either cancels it or records that it is left alone (and why). */
-async function decideAndCancel(order: Order, deps: FollowUpDependencies, attempt: AttemptSteps): Promise<void> {
+async function decideAndCancel(
+  order: Order,
+  deps: FollowUpDependencies,
+  attempt: AttemptSteps,
+  wait: OrderWait,
+): Promise<void> {
   const { http, progress } = attempt;
-  const found = await jobOfOrder({ ...deps, http }, order);
+  const found = await jobOfOrder({ ...deps, http }, order, wait);
   // Read fresh even when the look-up returned it: on a resumed attempt the status may have moved on.
   const job = found.job && !attempt.resumed ? found.job : await getJob(http, found.jobId);
   progress.jobId = job.id;

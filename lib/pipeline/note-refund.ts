@@ -14,7 +14,7 @@ import type { RefundMessage } from "../sources/source-message.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { formatMoney } from "./invoice-money.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { type FollowUpDependencies, jobOfOrder } from "./order-job.ts";
+import { type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
 import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
 export async function noteRefund(
@@ -35,15 +35,22 @@ export async function noteRefund(
   if (start.outcome === "duplicate") {
     return { status: SyncStatus.Duplicate, orderKey, progress: start.record.progress, resumed: false };
   }
-  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) => refundSteps(refund, deps, attempt));
+  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) =>
+    refundSteps(refund, deps, attempt, orderWait(lease)),
+  );
   return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
 }
 
-async function refundSteps(refund: RefundMessage, deps: FollowUpDependencies, attempt: AttemptSteps): Promise<void> {
+async function refundSteps(
+  refund: RefundMessage,
+  deps: FollowUpDependencies,
+  attempt: AttemptSteps,
+  wait: OrderWait,
+): Promise<void> {
   const { http, progress } = attempt;
   await deps.references.verified();
   if (progress.jobId === undefined) {
-    const found = await jobOfOrder({ ...deps, http }, refund);
+    const found = await jobOfOrder({ ...deps, http }, refund, wait);
     progress.jobId = found.jobId;
   }
   const jobId = progress.jobId;

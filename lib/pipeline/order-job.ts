@@ -14,6 +14,7 @@ import { OrderFailedError, OrderNotSyncedError } from "../errors.ts";
 import { LedgerStatus, type OrderKey, type OrderLedger, orderKeyToString } from "../ledger/ledger.ts";
 import { type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
+import type { SyncLease } from "./claimed-attempt.ts";
 import { ExternalDataKey, externalDataFilter } from "./external-data.ts";
 
 /** What a follow-up (a cancellation, a refund) needs: no customer index, locks or pricebook. */
@@ -30,13 +31,44 @@ export interface OrderJob {
   job?: Job;
 }
 
+/**
+ * How long to wait, reading the ledger, for an order that is not synced yet: a cancellation often
+ * arrives in the same batch as its order, and waiting a few seconds here beats a redelivery that
+ * backs off for 30 s or more.
+ */
+export interface OrderWait {
+  /** Epoch ms after which the look-up stops waiting (the invocation's stop time, less a margin). */
+  untilMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The wait a lease allows: until the invocation stops taking on work (no wait without a stop time). */
+export function orderWait(lease: SyncLease): OrderWait {
+  const untilMs = lease.stopAtMs === undefined ? undefined : lease.stopAtMs - (lease.writeStartMarginMs ?? 0);
+  return { untilMs, signal: lease.signal };
+}
+
+/** At most this long per attempt, and one ledger read per poll. */
+const maxWaitMs = 10_000;
+const pollMs = 500;
+
 export async function jobOfOrder(
   deps: { ledger: OrderLedger; http: ServiceTitanHttp; config: SyncConfig },
   order: OrderKey,
+  wait: OrderWait = {},
 ): Promise<OrderJob> {
   const key = { store: order.store, orderId: order.orderId };
   const orderKey = orderKeyToString(key);
-  const record = await deps.ledger.get(key);
+  const giveUpAtMs = Math.min(wait.untilMs ?? 0, Date.now() + maxWaitMs);
+  let record = await deps.ledger.get(key);
+  while (
+    (record === undefined || record.status === LedgerStatus.InProgress) &&
+    Date.now() + pollMs < giveUpAtMs &&
+    !wait.signal?.aborted
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    record = await deps.ledger.get(key);
+  }
   if (record?.status === LedgerStatus.InProgress) {
     throw new OrderNotSyncedError("The order is still being synced; this waits for it", { details: { orderKey } });
   }
