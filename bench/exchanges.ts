@@ -14,6 +14,7 @@ export const referenceOperations: ReadonlySet<string> = new Set([
   "ArrivalWindows_GetList",
   "TagTypes_GetList",
   "PaymentTypes_GetList",
+  "JobCancelReasons_GetList",
 ]);
 
 /** SKU searches (`lib/pipeline/pricebook-items.ts`): once per SKU per container, then cached. */

@@ -75,12 +75,13 @@ async function cancelSteps(
 ): Promise<void> {
   const { http, progress } = attempt;
   await deps.references.verified();
-  if (progress.followUpOutcome === undefined) await decideAndCancel(order, deps, attempt, wait);
+  // The job as read this attempt: its tags save a read when the tag is added right after.
+  const job = progress.followUpOutcome === undefined ? await decideAndCancel(order, deps, attempt, wait) : undefined;
   if (progress.followUpOutcome !== FollowUpOutcome.LeftAlone) return;
   const jobId = progress.jobId as number;
   const tag = deps.config.cancellations.leftAloneJobTagTypeId;
   if (tag !== undefined && !progress.tagged) {
-    await addJobTag(http, jobId, tag);
+    await addJobTag(http, jobId, tag, job);
     progress.tagged = true;
   }
   if (!progress.jobNoteAdded) {
@@ -99,7 +100,7 @@ async function decideAndCancel(
   deps: FollowUpDependencies,
   attempt: AttemptSteps,
   wait: OrderWait,
-): Promise<void> {
+): Promise<Job> {
   const { http, progress } = attempt;
   const found = await jobOfOrder({ ...deps, http }, order, wait);
   // Read fresh even when the look-up returned it: on a resumed attempt the status may have moved on.
@@ -109,7 +110,7 @@ async function decideAndCancel(
   const status = statusOf(job);
   if (status === JobStatus.Canceled) {
     progress.followUpOutcome = intendedCancel ? FollowUpOutcome.Cancelled : FollowUpOutcome.AlreadyCancelled;
-    return;
+    return job;
   }
   const reasonId = deps.config.cancellations.reasonId;
   const leftAloneBecause = await whyLeftAlone(http, job, status, reasonId);
@@ -119,7 +120,7 @@ async function decideAndCancel(
       followUpReason: leftAloneBecause ?? LeftAloneReason.NotConfigured,
     });
     await attempt.checkpoint();
-    return;
+    return job;
   }
   // The intent, before the write: a resumed attempt that finds the job cancelled knows it was this.
   progress.followUpReason = JobStatus.Scheduled;
@@ -135,6 +136,7 @@ async function decideAndCancel(
     });
     await attempt.checkpoint();
   }
+  return job;
 }
 
 /** Undefined: the job may be cancelled. The payment look-up is made only for a cancellable `Scheduled` job. */
