@@ -11,7 +11,7 @@ import { seedIds } from "../../sandbox/seed.ts";
 import type { FaultRule } from "../../sandbox/types.ts";
 import { buildOrderEvent } from "../support/order-factory.ts";
 import { effectCounts, snapshotState } from "../support/snapshot.ts";
-import { exampleConfig, startWorld, type World, worldConfig } from "../support/world.ts";
+import { startWorld, type World, worldConfig } from "../support/world.ts";
 
 /**
  * Two orders that between them make every kind of ServiceTitan write the worker does. The first is
@@ -42,9 +42,12 @@ const returningCustomerOrder = buildOrderEvent({
   payment: { method: "paypal", reference: "pp_eo_1002", amount: "99.99", paidAt: "2026-11-18T11:00:00-06:00" },
 });
 
-/** The example config, with payments recorded (`Payments_Create`). */
+/**
+ * The test worlds' config (a batch that misses always catches the index up, so the returning customer
+ * created just before is found by e-mail), with payments recorded (`Payments_Create`).
+ */
 function recordingConfig(): SyncConfig {
-  const config = exampleConfig();
+  const config = worldConfig();
   return { ...config, money: { ...config.money, payments: { record: seedIds.paymentTypes.onlineStore } } };
 }
 
@@ -80,8 +83,14 @@ describe("crash at every step boundary, then redelivery", () => {
     clean = await runScenario([]);
   });
 
-  it("the clean run synced both orders, with their money", () => {
+  it("the clean run synced both orders, with their money, the returning customer found by e-mail", () => {
     expect(clean.outcomes.map((o) => o.status)).toEqual(["synced", "synced"]);
+    expect(clean.outcomes.map((o) => o.progress?.matchedBy)).toEqual(["created", "email"]);
+    expect(clean.snapshot.customers.filter((c) => c.name === "Rhea Returner")).toHaveLength(1);
+    expect(clean.snapshot.locations.filter((l) => l.customer === "Rhea Returner").map((l) => l.street)).toEqual([
+      "2 Known Street",
+      "3 Elsewhere Avenue",
+    ]);
     expect(clean.snapshot.jobs).toHaveLength(2);
     const ezra = clean.snapshot.jobs.find((j) => j.customer === "Ezra Onceonly");
     expect(ezra?.payments).toEqual([[2525, "Online store payment, order test-store:eo-1001", 1]]);
