@@ -59,13 +59,26 @@ export async function jobOfOrder(
 ): Promise<OrderJob> {
   const key = { store: order.store, orderId: order.orderId };
   const orderKey = orderKeyToString(key);
-  const giveUpAtMs = Math.min(wait.untilMs ?? 0, Date.now() + maxWaitMs);
+  // At most half of what is left, so the writes that follow still have their time.
+  const startMs = Date.now();
+  const giveUpAtMs = startMs + Math.min(maxWaitMs, Math.max(0, ((wait.untilMs ?? startMs) - startMs) / 2));
   let record = await deps.ledger.get(key);
-  while (
-    (record === undefined || record.status === LedgerStatus.InProgress) &&
-    Date.now() + pollMs < giveUpAtMs &&
-    !wait.signal?.aborted
-  ) {
+  let stamped: Job | undefined;
+  let stampLooked = false;
+  const lookForStamp = async () => {
+    stampLooked = true;
+    stamped = await stampedJob(deps.http, deps.config, orderKey);
+    return stamped;
+  };
+  while (!wait.signal?.aborted && Date.now() + pollMs < giveUpAtMs) {
+    if (record?.status === LedgerStatus.InProgress) {
+      // Being synced now: wait for it.
+    } else if (record === undefined) {
+      // Not in the ledger: a lost ledger (the job's stamp says so), or an order not claimed yet.
+      // One look-up per attempt: polling ServiceTitan would spend the tenant's 60 calls/s.
+      const job = stampLooked ? undefined : await lookForStamp();
+      if (job) return { jobId: job.id, job };
+    } else break;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     record = await deps.ledger.get(key);
   }
@@ -73,8 +86,8 @@ export async function jobOfOrder(
     throw new OrderNotSyncedError("The order is still being synced; this waits for it", { details: { orderKey } });
   }
   if (record?.progress.jobId !== undefined) return { jobId: record.progress.jobId };
-  const stamped = await stampedJob(deps.http, deps.config, orderKey);
-  if (stamped) return { jobId: stamped.id, job: stamped };
+  const job = stampLooked ? stamped : await lookForStamp();
+  if (job) return { jobId: job.id, job };
   if (record?.status === LedgerStatus.Failed) {
     throw new OrderFailedError(
       `The order failed for good (${record.lastError?.reason ?? "unknown reason"}) before it had a job: nothing to act on in ServiceTitan`,
