@@ -269,6 +269,15 @@ function tagSeededCustomers(sandbox: Sandbox): void {
   }
 }
 
+/** The office dispatches an order's job (found by its `orderKey` stamp) before its cancellation arrives. */
+function dispatchJobOf(sandbox: Sandbox, orderId: string): void {
+  const job = [...sandbox.state.jobs.values()].find((j) =>
+    j.externalData.some((e) => e.key === "orderKey" && e.value.endsWith(`:${orderId}`)),
+  );
+  if (!job) throw new Error(`no job for bench order ${orderId}`);
+  sandbox.office.setJobStatus(job.id, "Dispatched");
+}
+
 export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
   const h = await startHarness();
   try {
@@ -417,6 +426,21 @@ export async function measureCallsPerOrder(): Promise<CallsPerOrderResult> {
         "k2",
         "booking: returning, by email (matched read-only)",
         returningCustomerOrder("CPO-K2", cleanReturning, [diagnosticLine]),
+      ),
+    );
+    scenarios.push(
+      await scenario(h, "x", "cancellation of a (new customer) order whose job is still Scheduled: job cancelled", {
+        ...newCustomerOrder("CPO-A", 60_001, [knownSku]),
+        event: "order.cancelled",
+      }),
+    );
+    dispatchJobOf(h.sandbox, "CPO-B");
+    scenarios.push(
+      await scenario(
+        h,
+        "x2",
+        "cancellation of a (returning) order whose job is Dispatched: left alone, tagged and noted",
+        { ...returningCustomerOrder("CPO-B", cleanReturning, [knownSku]), event: "order.cancelled" },
       ),
     );
     const firstAttemptReconcileCalls = [warmUp, ...scenarios].reduce((sum, s) => sum + s.reconcileCalls, 0);

@@ -17,6 +17,7 @@ export const referenceOperations: ReadonlySet<string> = new Set([
   "MembershipTypes_GetList",
   "MembershipTypes_GetDurationBillingList",
   "BookingProviderTags_GetList",
+  "JobCancelReasons_GetList",
 ]);
 
 /** SKU searches (`lib/pipeline/pricebook-items.ts`): once per SKU per container, then cached. */

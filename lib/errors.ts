@@ -30,6 +30,10 @@ export const ReasonCode = {
   LeaseHeld: "LEASE_HELD",
   OutOfTime: "OUT_OF_TIME",
   LedgerUnavailable: "LEDGER_UNAVAILABLE",
+  /** A cancellation or refund arrived before its order was synced (retried, then dead-lettered). */
+  OrderNotSynced: "ORDER_NOT_SYNCED",
+  /** A cancellation or refund for an order that failed for good without a job: nothing to act on. */
+  OrderFailed: "ORDER_FAILED",
   Unexpected: "UNEXPECTED",
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
@@ -229,6 +233,28 @@ export class EarlierFailureError extends PermanentError {
 
 function asReasonCode(reason: string): ReasonCode {
   return (Object.values(ReasonCode) as string[]).includes(reason) ? (reason as ReasonCode) : ReasonCode.Unexpected;
+}
+
+/**
+ * A cancellation or refund whose order has no job yet: not received, or still syncing. SQS
+ * redelivers it (the order usually lands within seconds); on the last receive it is dead-lettered
+ * with `ORDER_NOT_SYNCED`, which also covers an order that never existed.
+ */
+export class OrderNotSyncedError extends TransientError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.OrderNotSynced, message, options);
+  }
+}
+
+/**
+ * A cancellation or refund whose order failed for good (dead-lettered) before it had a job.
+ * Nothing in ServiceTitan to act on; dead-lettered at once so the operator sees both together
+ * (replaying the order would create the job of a cancelled order).
+ */
+export class OrderFailedError extends PermanentError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super(ReasonCode.OrderFailed, message, options);
+  }
 }
 
 /** DynamoDB failed or throttled. */

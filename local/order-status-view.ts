@@ -45,11 +45,46 @@ export interface OrderStatusView {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /** The order's cancellation, when one was received (its own ledger item). */
+  cancellation?: CancellationView | null;
 }
 
-export function statusView(record: LedgerRecord): OrderStatusView {
+export interface CancellationView {
+  status: LedgerStatus;
+  /** `cancelled`, `already_cancelled` or `left_alone`, once decided. */
+  outcome: string | null;
+  /** Why the job was left alone: its status (e.g. `Dispatched`), `payment`, `not_configured`, `cancel_refused`. */
+  reason: string | null;
+  lastError: { reason: string; message: string } | null;
+}
+
+export function cancellationView(record: LedgerRecord): CancellationView {
+  return {
+    status: record.status,
+    outcome: record.progress.followUpOutcome ?? null,
+    reason: record.progress.followUpOutcome === "left_alone" ? (record.progress.followUpReason ?? null) : null,
+    lastError:
+      record.lastError === undefined
+        ? null
+        : { reason: record.lastError.reason, message: maskString(record.lastError.message) },
+  };
+}
+
+/** "cancelled", "left alone (Dispatched): tagged and noted for the office", "waiting: ORDER_NOT_SYNCED …". */
+export function describeCancellation(view: CancellationView): string {
+  if (view.status === "completed") {
+    if (view.outcome === "cancelled") return "cancelled (the job was Scheduled: Jobs_Cancel)";
+    if (view.outcome === "already_cancelled") return "the job was already cancelled in ServiceTitan";
+    return `left alone (${view.reason ?? "?"}): job tagged and noted for the office`;
+  }
+  const error = view.lastError === null ? "" : `: ${view.lastError.reason} ${view.lastError.message}`;
+  return view.status === "failed" ? `failed${error}` : `in progress${error}`;
+}
+
+export function statusView(record: LedgerRecord, cancellation?: LedgerRecord): OrderStatusView {
   const p = record.progress;
   return {
+    ...(cancellation === undefined ? {} : { cancellation: cancellationView(cancellation) }),
     orderKey: orderKeyToString(record.key),
     status: record.status,
     attempts: record.attempts,
@@ -131,8 +166,8 @@ function created(id: number | null, wasCreated: boolean | null): string {
   return wasCreated === null ? String(id) : `${id} (${wasCreated ? "created" : "existing"})`;
 }
 
-export function renderOrderStatus(record: LedgerRecord, color = false): string {
-  const view = statusView(record);
+export function renderOrderStatus(record: LedgerRecord, color = false, cancellation?: LedgerRecord): string {
+  const view = statusView(record, cancellation);
   const style = tableStyle(color);
   const table = new Table(style === undefined ? {} : { style });
   const skus = Object.entries(view.pricebookItemIds);
@@ -155,6 +190,7 @@ export function renderOrderStatus(record: LedgerRecord, color = false): string {
     { "Invoice total": invoiceTotal(view) },
     { Payment: payment(view) },
     { Tagged: show(view.tagged) },
+    { Cancellation: view.cancellation ? describeCancellation(view.cancellation) : "-" },
     {
       "Last error":
         view.lastError === null

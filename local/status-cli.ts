@@ -14,10 +14,17 @@ import { z } from "zod";
 import { CustomerIndexStore } from "../lib/customer-index/store.ts";
 import { LedgerStatus, OrderLedger, orderKeyToString } from "../lib/ledger/ledger.ts";
 import { maskString } from "../lib/observability/redact.ts";
+import { cancellationFollowUp } from "../lib/pipeline/cancel-order.ts";
 import { readCliEnvironment } from "./cli-environment.ts";
 import { indexSummary } from "./index-status.ts";
 import { type LocalRunArgs, withLocalRun } from "./local-run.ts";
-import { renderOrderStatus, renderStatusList, statusView } from "./order-status-view.ts";
+import {
+  cancellationView,
+  describeCancellation,
+  renderOrderStatus,
+  renderStatusList,
+  statusView,
+} from "./order-status-view.ts";
 import type { CliStream } from "./replay-cli.ts";
 
 export const statusUsage = `Usage:
@@ -27,7 +34,8 @@ export const statusUsage = `Usage:
   npm run status -- --local [--orders <file>] [--config <file>] <orderId>|--failed|--status …
 
 Shows what the ledger records for an order: status, ServiceTitan customer/location/job/invoice ids,
-how the customer was matched, attempts and the last error. --failed lists failed orders (a table scan:
+how the customer was matched, attempts, the last error and, once received, its cancellation
+(cancelled, or left alone and why). --failed lists failed orders (a table scan:
 for operators, not for scripts running often).
 
 --local first does what \`npm start\` does (the same --orders and --config; its table goes to stderr),
@@ -167,23 +175,33 @@ async function showLedger(
   try {
     if (command.kind === "order") {
       const key = { store: command.store, orderId: command.orderId };
-      const record = await ledger.get(key);
+      const [record, cancellation] = await Promise.all([
+        ledger.get(key),
+        ledger.get({ ...key, followUp: cancellationFollowUp }),
+      ]);
       if (record === undefined) {
         if (command.json) stdout.write(`${JSON.stringify({ orderKey: orderKeyToString(key), found: false })}\n`);
         else stderr.write(`No ledger record for ${orderKeyToString(key)} (never received, or expired).\n`);
+        if (cancellation !== undefined && !command.json) {
+          stderr.write(`Its cancellation: ${describeCancellation(cancellationView(cancellation))}\n`);
+        }
         return 1;
       }
       stdout.write(
         command.json
-          ? `${JSON.stringify(statusView(record), null, 2)}\n`
-          : renderOrderStatus(record, stdout.isTTY === true),
+          ? `${JSON.stringify(statusView(record, cancellation), null, 2)}\n`
+          : renderOrderStatus(record, stdout.isTTY === true, cancellation),
       );
       return 0;
     }
     const records = await ledger.list({ status: command.status, limit: command.limit });
     stdout.write(
       command.json
-        ? `${JSON.stringify(records.map(statusView), null, 2)}\n`
+        ? `${JSON.stringify(
+            records.map((record) => statusView(record)),
+            null,
+            2,
+          )}\n`
         : renderStatusList(records, command.status, command.limit, stdout.isTTY === true),
     );
     return 0;

@@ -68,9 +68,25 @@ export function summarize(
       invoiceId: progress?.invoiceId ?? null,
       lines: progress?.invoiceVerified ? (progress.invoiceLinesAdded ?? null) : null,
       reason: outcome?.error?.reason ?? null,
-      detail: outcome?.error ? describeError(outcome.error) : null,
+      detail: outcome?.error ? describeError(outcome.error) : followUpDetail(progress),
     };
   });
+}
+
+/** What a cancellation or refund did to the order's job ("job cancelled", "job left alone: Dispatched"). */
+function followUpDetail(progress: RecordOutcome["progress"]): string | null {
+  switch (progress?.followUpOutcome) {
+    case "cancelled":
+      return "job cancelled";
+    case "already_cancelled":
+      return "job was already cancelled";
+    case "left_alone":
+      return `job left alone: ${progress.followUpReason ?? "?"}`;
+    case "noted":
+      return "refund noted on the job";
+    default:
+      return null;
+  }
 }
 
 export function emptyRow(index: number, orderKey: string | null): Omit<OrderSummary, "status"> {
@@ -148,5 +164,5 @@ export function renderSummaryTable(rows: readonly OrderSummary[], terminalColumn
 function statusText(row: OrderSummary): string {
   if (row.status === SummaryStatus.Dlq) return `DLQ: ${row.reason ?? "?"}${row.detail ? ` (${row.detail})` : ""}`;
   if (row.status === SummaryStatus.Refused) return `not sent: ${row.detail ?? "SQS would refuse it"}`;
-  return row.status;
+  return row.detail ? `${row.status} (${row.detail})` : row.status;
 }

@@ -28,6 +28,7 @@ import {
   type Address,
   type CustomerRecord,
   type CustomerType,
+  type JobRecord,
   type LegacyContactRecord,
   type LocationRecord,
   nowIso,
@@ -96,6 +97,11 @@ export interface SandboxOffice {
   convertBooking(bookingId: number, jobId: number): void;
   /** A CSR dismisses the booking (status `Dismissed`). */
   dismissBooking(bookingId: number): void;
+  /**
+   * Moves a job on as a dispatcher or technician would (`Dispatched`, `InProgress`, `Hold`,
+   * `Completed`; `Canceled` as if cancelled in ServiceTitan's screens). Its appointments follow.
+   */
+  setJobStatus(jobId: number, status: JobRecord["jobStatus"]): void;
 }
 
 function need<T>(record: T | undefined, what: string): T {
@@ -128,6 +134,7 @@ export function createOffice(state: SandboxState): SandboxOffice {
     touch(state, booking);
     return booking;
   };
+  const jobOf = (id: number) => need(state.jobs.get(id), `job ${id}`);
 
   const office: SandboxOffice = {
     createCustomer(input) {
@@ -243,6 +250,19 @@ export function createOffice(state: SandboxState): SandboxOffice {
       touch(state, location, at);
       if (state.feeds.contactActive === "contact-and-owner") {
         for (const c of state.locationContacts.values()) if (c.locationId === locationId) touch(state, c, at);
+      }
+    },
+
+    setJobStatus(jobId, status) {
+      const job = jobOf(jobId);
+      const at = nowIso(state);
+      job.jobStatus = status;
+      job.completedOn = status === "Completed" ? at : null;
+      touch(state, job, at);
+      const appointmentStatus = status === "Completed" ? "Done" : status === "InProgress" ? "Working" : status;
+      for (const id of job.appointmentIds) {
+        const appointment = state.appointments.get(id);
+        if (appointment) Object.assign(appointment, { status: appointmentStatus, modifiedOn: at });
       }
     },
   };

@@ -21,6 +21,7 @@ import {
   type DurationBillingRecord,
   type ExternalDataEntry,
   emptyState,
+  type JobCancelReasonRecord,
   type JobTypeRecord,
   type LocationRecord,
   type PaymentTypeRecord,
@@ -90,6 +91,7 @@ export interface SandboxSeed {
   paymentTypes?: Seed<PaymentTypeRecord, "id" | "name">[];
   membershipTypes?: SeedMembershipType[];
   bookingProviderTags?: Seed<BookingProviderTagRecord, "id" | "tagName">[];
+  jobCancelReasons?: Seed<JobCancelReasonRecord, "id" | "name">[];
 }
 
 export interface SeedMembershipType {
@@ -118,6 +120,8 @@ export const seedIds = {
     subscriberLocation: 1107,
     invoiceTotalMismatch: 1108,
     paidOnline: 1109,
+    cancelledCheck: 1110,
+    refunded: 1111,
   },
   customers: { testy: 2001, quinn: 2002, testyMerged: 2003, dormant: 2004 },
   locations: { testyHome: 3001, quinnHome: 3002, testyMergedHome: 3003, dormantHome: 3004 },
@@ -145,6 +149,8 @@ export const seedIds = {
   },
   /** The Booking Provider tag the admin picked for the app, and one switched off. */
   bookingProviderTags: { onlineStore: 1701, retired: 1702 },
+  /** Job cancel reasons; `retired` is inactive. */
+  jobCancelReasons: { cancelledOnline: 1801, retired: 1802 },
   /** externalData written by "another application": must stay invisible to other GUIDs. */
   otherAppGuid: "0b5e1e55-0000-4000-8000-00000000a11c",
 } as const;
@@ -183,6 +189,12 @@ export function defaultSeed(): SandboxSeed {
       tag(ids.tagTypes.subscriberLocation, "Subscriber Location", "SUB-LOC", "#5F27CD"),
       tag(ids.tagTypes.invoiceTotalMismatch, "Online - Check Invoice Total", "ONL-CHK", "#C0392B"),
       tag(ids.tagTypes.paidOnline, "Online - Paid", "ONL-PAID", "#27AE60"),
+      tag(ids.tagTypes.cancelledCheck, "Online - Cancelled, Check", "ONL-CXL", "#8395A7"),
+      tag(ids.tagTypes.refunded, "Online - Refunded", "ONL-RFD", "#576574"),
+    ],
+    jobCancelReasons: [
+      { id: ids.jobCancelReasons.cancelledOnline, name: "Cancelled online" },
+      { id: ids.jobCancelReasons.retired, name: "Old reason", active: false },
     ],
     taxZones: [{ id: ids.taxZones.springfield, name: "Springfield, IL", rate: 0.0625, zips: ["62703"] }],
     paymentTypes: [{ id: ids.paymentTypes.onlineStore, name: "Online Store" }],
@@ -546,6 +558,9 @@ export function stateFromSeed(
   }
   for (const t of seed.paymentTypes ?? []) {
     state.paymentTypes.set(t.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...t }));
+  }
+  for (const r of seed.jobCancelReasons ?? []) {
+    state.jobCancelReasons.set(r.id, track({ active: true, createdOn: seededOn, modifiedOn: seededOn, ...r }));
   }
   const skus: [SkuKind, SeedSku[]][] = [
     ["material", seed.materials],

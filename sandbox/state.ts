@@ -353,6 +353,25 @@ export interface PaymentRecord {
   modifiedOn: string;
 }
 
+/** `Jpm.V2.JobCancelReasonResponse`. */
+export interface JobCancelReasonRecord {
+  id: number;
+  name: string;
+  active: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+/** One `Jobs_Cancel` (`Jpm.V2.JobCanceledLogResponse`): which reason and memo cancelled which job. */
+export interface JobCancelLogRecord {
+  id: number;
+  jobId: number;
+  reasonId: number;
+  memo: string;
+  createdOn: string;
+  createdById: number;
+}
+
 /** A job note (`Jobs_CreateNote`); ServiceTitan's note responses carry no id. */
 export interface JobNoteRecord {
   jobId: number;
@@ -562,6 +581,13 @@ export interface SandboxState {
   memberships: Map<number, CustomerMembershipRecord>;
   bookings: Map<number, BookingRecord>;
   bookingProviderTags: Map<number, BookingProviderTagRecord>;
+  jobCancelReasons: Map<number, JobCancelReasonRecord>;
+  jobCancelLogs: JobCancelLogRecord[];
+  /**
+   * Which `Jobs_Cancel` requests are refused with a 400. `paid` follows ServiceTitan's help (a job
+   * with a payment can't be cancelled); `canceled` and `completed` are UNCONFIRMED. All on by default.
+   */
+  cancelRefusals: { paid: boolean; canceled: boolean; completed: boolean };
   /**
    * operationIds answered 404 as if ServiceTitan had removed them (e.g. `Payments_Create`, gone
    * from the current accounting document). Tests add to it.
@@ -613,6 +639,9 @@ export function emptyState(tenantId: number, apiUserId: number, clock: SandboxCl
     memberships: new Map(),
     bookings: new Map(),
     bookingProviderTags: new Map(),
+    jobCancelReasons: new Map(),
+    jobCancelLogs: [],
+    cancelRefusals: { paid: true, canceled: true, completed: true },
     removedOperations: new Set(),
   };
 }

@@ -170,6 +170,28 @@ const membershipsSchema = z.strictObject({
     }),
 });
 
+/**
+ * What a cancelled order and a refund do to the order's job (`lib/pipeline/cancel-order.ts`,
+ * `note-refund.ts`; the README section "Cancellations and refunds"). Every key is optional: without
+ * `reasonId` no job is ever cancelled, and a cancellation only leaves a note on the job for the
+ * office; without a tag id no tag is added, only the note.
+ */
+const cancellationsSchema = z.strictObject({
+  /**
+   * A job cancel reason (`GET /jpm/v2/.../job-cancel-reasons`, e.g. "Cancelled online"). Set, a
+   * cancelled order whose job is still `Scheduled` and carries no payment is cancelled with it
+   * (`Jobs_Cancel`, memo naming the store order). Unset, every cancellation is noted, never applied.
+   */
+  reasonId: stId.optional(),
+  /**
+   * Job tag added when a cancelled order's job is left alone (dispatched, in progress, on hold,
+   * completed, paid, or `reasonId` unset), beside a job note saying why, so the office decides.
+   */
+  leftAloneJobTagTypeId: stId.optional(),
+  /** Job tag added with the note of a refund (refunds are noted on the job, never booked). */
+  refundJobTagTypeId: stId.optional(),
+});
+
 /** Settings only `cdk/` reads; ignored by the worker. */
 const deploySchema = z
   .strictObject({
@@ -367,6 +389,8 @@ export const syncConfigSchema = z.strictObject({
    * of a job (see the README section "Orders as bookings"). Unset: every order becomes a job.
    */
   bookings: bookingsConfigSchema,
+  /** Cancelled orders and refunds (see the README section "Cancellations and refunds"). */
+  cancellations: cancellationsSchema.default({}),
   deploy: deploySchema,
 });
 
@@ -382,6 +406,7 @@ export type WooCommerceSourceConfig = z.output<typeof wooCommerceSourceSchema>;
 
 /** `sources.woocommerce` when the config leaves it out: every key at its default. */
 export const defaultWooCommerceSource: WooCommerceSourceConfig = wooCommerceSourceSchema.parse({});
+export type CancellationsConfig = SyncConfig["cancellations"];
 
 function isValidTimeZone(zone: string): boolean {
   try {

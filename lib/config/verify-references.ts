@@ -10,7 +10,7 @@ import { ConfigError, isPermanent, ReasonCode } from "../errors.ts";
 import { verifyMembershipPlans } from "../memberships/verify-plans.ts";
 import { listPaymentTypes } from "../servicetitan/endpoints/accounting.ts";
 import { listBookingProviderTags } from "../servicetitan/endpoints/bookings.ts";
-import { listJobTypes } from "../servicetitan/endpoints/jpm.ts";
+import { listJobCancelReasons, listJobTypes } from "../servicetitan/endpoints/jpm.ts";
 import { listPricebookItems, type PricebookKind } from "../servicetitan/endpoints/pricebook.ts";
 import {
   listArrivalWindows,
@@ -85,10 +85,17 @@ function referencesOf(config: SyncConfig) {
         kind: "service" as const,
       })),
     ],
+    cancelReasons: config.cancellations.reasonId
+      ? [{ key: "cancellations.reasonId", id: config.cancellations.reasonId }]
+      : [],
     tagTypes: [
       ...(["totalMismatchJobTagTypeId", "paidOnlineJobTagTypeId"] as const).flatMap((name) => {
         const id = config.money[name];
         return id ? [{ key: `money.${name}`, id }] : [];
+      }),
+      ...(["leftAloneJobTagTypeId", "refundJobTagTypeId"] as const).flatMap((name) => {
+        const id = config.cancellations[name];
+        return id ? [{ key: `cancellations.${name}`, id }] : [];
       }),
       ...of((k, p) => [
         ...k.customerTagTypeIds.oneTime.map((id, i) => ({ key: `${p}.customerTagTypeIds.oneTime[${i}]`, id })),
@@ -150,6 +157,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     items,
     plans,
     providerTags,
+    reasons,
   ] = await Promise.all([
     listBusinessUnits(http, { ids: uniqueIds(refs.businessUnits), active: "True" }),
     listJobTypes(http, { ids: uniqueIds(refs.jobTypes), active: "True" }),
@@ -165,6 +173,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     activePricebookItems(http, refs.pricebookItems),
     verifyMembershipPlans(http, config),
     activeBookingProviderTags(http, refs.bookingProviderTags),
+    refs.cancelReasons.length > 0 ? listJobCancelReasons(http, { active: "True" }) : Promise.resolve([]),
   ]);
   requireNoneMissing([
     ...missingOf(refs.businessUnits, idsOf(businessUnits), "business unit"),
@@ -175,6 +184,7 @@ export async function verifyReferences(http: ServiceTitanHttp, config: SyncConfi
     ...missingOf(refs.tagTypes, idsOf(tagTypes), "tag type"),
     ...missingOf(refs.paymentTypes, idsOf(paymentTypes), "payment type"),
     ...missingOf(refs.bookingProviderTags, providerTags, "booking provider tag"),
+    ...missingOf(refs.cancelReasons, idsOf(reasons), "job cancel reason"),
     ...refs.pricebookItems.flatMap((ref) =>
       missingOf([ref], items.get(ref.kind) ?? new Set(), `${ref.kind} pricebook item`),
     ),

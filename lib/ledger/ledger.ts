@@ -32,7 +32,7 @@ import { ledgerPartitionKey, ledgerTtlAttribute } from "./table.ts";
 export { LeaseLostError } from "../errors.ts";
 export { type OrderKey, orderKeyToString } from "./order-key.ts";
 export { hashOrderPayload } from "./payload-hash.ts";
-export { type LedgerError, type LedgerRecord, LedgerStatus, type SyncProgress } from "./record.ts";
+export { FollowUpOutcome, type LedgerError, type LedgerRecord, LedgerStatus, type SyncProgress } from "./record.ts";
 
 export type ClaimResult =
   /** Nothing was ever written for this order: the pipeline may skip reconcile look-ups. */
@@ -235,6 +235,7 @@ export class OrderLedger {
       type: itemType,
       store: key.store,
       orderId: key.orderId,
+      ...(key.followUp === undefined ? {} : { followUp: key.followUp }),
       status: LedgerStatus.InProgress,
       payloadHash,
       ownerToken: options.ownerToken,

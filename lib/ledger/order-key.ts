@@ -5,7 +5,15 @@
 export interface OrderKey {
   store: string;
   orderId: string;
+  /**
+   * Set for what happens to an order after it was placed, each with a ledger item of its own:
+   * `cancellation`, or `refund:<refundId>` (see `followUpKey`). Absent: the order itself.
+   */
+  followUp?: string;
 }
+
+/** Prefix of the items of follow-ups (a cancellation, a refund): listed apart from orders. */
+export const followUpPartitionKeyPrefix = "FOLLOWUP#";
 
 /** Prefix of every order item's partition key; creation locks use their scope (`IDENTITY#`, `LOCATION#`, `SKU#`). */
 export const orderPartitionKeyPrefix = "ORDER#";
@@ -15,7 +23,9 @@ export const orderPartitionKeyPrefix = "ORDER#";
  * make two different orders share a key (`a#b` + `c` vs `a` + `b#c`).
  */
 export function orderPartitionKey(key: OrderKey): string {
-  return `${orderPartitionKeyPrefix}${encodeURIComponent(key.store)}#${encodeURIComponent(key.orderId)}`;
+  const order = `${encodeURIComponent(key.store)}#${encodeURIComponent(key.orderId)}`;
+  if (key.followUp === undefined) return `${orderPartitionKeyPrefix}${order}`;
+  return `${followUpPartitionKeyPrefix}${order}#${encodeURIComponent(key.followUp)}`;
 }
 
 /** "store:orderId", for logs and ServiceTitan `externalData` values (no personal data in either part). */

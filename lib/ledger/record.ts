@@ -51,6 +51,10 @@ export interface SyncProgress {
   bookingReadAt?: string;
   /** No existing ServiceTitan customer matched the booking's order (`isFirstTimeClient`). */
   firstTimeClient?: boolean;
+  /** Follow-ups (a cancellation, a refund): what was done to the order's job (`lib/pipeline/cancel-order.ts`). */
+  followUpOutcome?: FollowUpOutcome;
+  /** The job status that decided a cancellation (as ServiceTitan spelled it), or `payment` when one was found. */
+  followUpReason?: string;
 }
 
 /** What one membership line did in ServiceTitan. */
@@ -67,6 +71,18 @@ export interface MembershipProgress {
   /** The membership's memo names this order (the stamp a retry recognises it by). */
   noted?: boolean;
 }
+
+export const FollowUpOutcome = {
+  /** `Jobs_Cancel` cancelled the job. */
+  Cancelled: "cancelled",
+  /** The job was already cancelled in ServiceTitan (by the office): nothing written. */
+  AlreadyCancelled: "already_cancelled",
+  /** The job went on (dispatched, working, done, paid) or cancelling is not configured: tag + note. */
+  LeftAlone: "left_alone",
+  /** A refund: tag + note on the job, never booked. */
+  Noted: "noted",
+} as const;
+export type FollowUpOutcome = (typeof FollowUpOutcome)[keyof typeof FollowUpOutcome];
 
 export interface LedgerError {
   reason: string;
@@ -136,6 +152,8 @@ const syncProgressShape = {
   bookingJobId: stId.optional(),
   bookingReadAt: z.string().max(40).optional(),
   firstTimeClient: z.boolean().optional(),
+  followUpOutcome: z.enum(Object.values(FollowUpOutcome) as [FollowUpOutcome, ...FollowUpOutcome[]]).optional(),
+  followUpReason: z.string().min(1).max(64).optional(),
 };
 /** What a checkpoint may write: unknown members are a caller bug and are refused. */
 export const syncProgressSchema = z.strictObject(syncProgressShape);
@@ -145,6 +163,7 @@ export const storedOrderItemSchema = z.object({
   pk: z.string(),
   store: z.string(),
   orderId: z.string(),
+  followUp: z.string().optional(),
   status: z.enum([LedgerStatus.InProgress, LedgerStatus.Completed, LedgerStatus.Failed]),
   payloadHash: z.string(),
   ownerToken: z.string(),
@@ -164,8 +183,9 @@ export const storedOrderItemSchema = z.object({
 export type StoredOrderItem = z.output<typeof storedOrderItemSchema>;
 
 export function toLedgerRecord(item: StoredOrderItem): LedgerRecord {
-  const { pk: _pk, store, orderId, revision: _revision, progress, ...rest } = item;
-  return { key: { store, orderId }, ...rest, progress: withoutEmptyMaps(progress) };
+  const { pk: _pk, store, orderId, followUp, revision: _revision, progress, ...rest } = item;
+  const key = followUp === undefined ? { store, orderId } : { store, orderId, followUp };
+  return { key, ...rest, progress: withoutEmptyMaps(progress) };
 }
 
 /** Claims store an empty `pricebookItemIds` map so checkpoints can set `sku` members; callers never see it. */

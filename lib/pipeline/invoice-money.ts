@@ -19,9 +19,9 @@ import type { Order, OrderPayment } from "../order/event-schema.ts";
 import { totalsToleranceCents } from "../order/event-schema.ts";
 import { decimalToCents } from "../order/money.ts";
 import { type Invoice, updateInvoiceSummary } from "../servicetitan/endpoints/accounting.ts";
-import { createJobNote, listJobNotes, listJobs, setJobTags } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { escapeHtml } from "./html.ts";
+import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
 import { type PaymentNotRecorded, type PaymentRecording, recordPayment } from "./record-payment.ts";
 
 /** "$53.13" for USD, "53.13 CAD" otherwise. */
@@ -107,7 +107,11 @@ export async function settleInvoice(ctx: SettleContext): Promise<void> {
   }
   const note = jobNoteText(ctx, payment);
   if (note && !progress.jobNoteAdded) {
-    await addJobNoteOnce(ctx, note);
+    await addJobNoteOnce(ctx.http, ctx.jobId, {
+      text: note,
+      marker: orderNoteMarker(ctx.orderKey),
+      mayExist: ctx.resumed,
+    });
     progress.jobNoteAdded = true;
   }
   const mismatchTag = ctx.config.money.totalMismatchJobTagTypeId;
@@ -156,21 +160,4 @@ function paymentFallbackText(order: Order, payment: OrderPayment, reason: Paymen
       ? "ServiceTitan no longer accepts payments through the API"
       : "ServiceTitan refused the payment";
   return `${paidOnlineText(order, payment)}. Not recorded as a payment (${why}): record it by hand.`;
-}
-
-async function addJobNoteOnce(ctx: SettleContext, text: string): Promise<void> {
-  if (ctx.resumed) {
-    const marker = orderNoteMarker(ctx.orderKey);
-    const notes = await listJobNotes(ctx.http, ctx.jobId);
-    if (notes.some((note) => note.text.startsWith(marker))) return;
-  }
-  await createJobNote(ctx.http, ctx.jobId, { text });
-}
-
-/** `Jobs_Update` replaces the tag list: read the job's tags first and add ours only if missing. */
-async function addJobTag(http: ServiceTitanHttp, jobId: number, tagTypeId: number): Promise<void> {
-  const page = await listJobs(http, { ids: [jobId] });
-  const current = page.data[0]?.tagTypeIds ?? [];
-  if (current.includes(tagTypeId)) return;
-  await setJobTags(http, jobId, [...current, tagTypeId]);
 }

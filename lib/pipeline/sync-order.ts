@@ -24,18 +24,9 @@ import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck, VerifiedReferences } from "../config/verify-references.ts";
 import type { BatchIndexView } from "../customer-index/batch-view.ts";
 import type { CustomerIndex } from "../customer-index/environment.ts";
-import {
-  BusinessRuleError,
-  EarlierFailureError,
-  isPermanent,
-  LeaseHeldError,
-  OrderConflictError,
-  ReasonCode,
-  type SyncError,
-  toSyncError,
-} from "../errors.ts";
+import { BusinessRuleError, ReasonCode } from "../errors.ts";
 import type { CreationLock } from "../ledger/creation-lock.ts";
-import { LeaseLostError, type LedgerRecord, type OrderLedger, type SyncProgress } from "../ledger/ledger.ts";
+import type { OrderLedger, SyncProgress } from "../ledger/ledger.ts";
 import { hashOrderPayload, orderKeyToString } from "../ledger/payload-hash.ts";
 import { orderMemberships } from "../memberships/membership-lines.ts";
 import { syncMemberships } from "../memberships/sell-memberships.ts";
@@ -44,7 +35,7 @@ import type { Invoice } from "../servicetitan/endpoints/accounting.ts";
 import { listCustomers, listLocations } from "../servicetitan/endpoints/crm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { applyMissingTags } from "./apply-tags.ts";
-import { AttemptHttp } from "./attempt-http.ts";
+import { claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { createOrderJob, findOrderJob } from "./create-job.ts";
 import { addInvoiceLines, assertAdjustmentItemsConfigured, plannedLines, verifyInvoice } from "./invoice-lines.ts";
 import { checkInvoiceTotal, settleInvoice } from "./invoice-money.ts";
@@ -74,27 +65,7 @@ export interface SyncBatch {
   index?: BatchIndexView | undefined;
 }
 
-export interface SyncLease {
-  /** Unique per processing attempt: every ledger update is conditional on it. */
-  ownerToken: string;
-  /**
-   * How long this attempt holds the order: the invocation's remaining time plus `lateWriteMarginMs`,
-   * so no other attempt writes while a write of this one may still land.
-   */
-  leaseMs: number;
-  /** How long after its deadline a write sent by this attempt may still be applied (default 0). */
-  lateWriteMarginMs?: number;
-  /** Epoch ms when the invocation stops its work; no ServiceTitan write starts close to it. */
-  stopAtMs?: number;
-  /** How close to `stopAtMs` (or the lease's end) a write may still start (default 0). */
-  writeStartMarginMs?: number;
-  /** The invocation's abort signal, passed to every ServiceTitan call. */
-  signal?: AbortSignal;
-  /** No retry follows this attempt (last receive): a failure is recorded as final in the ledger. */
-  finalAttempt?: boolean;
-  /** The message's DLQ replay mark (`replayCount` attribute); 0 when never replayed. */
-  replayCount?: number;
-}
+export type { SyncLease } from "./claimed-attempt.ts";
 
 export const SyncStatus = { Synced: "synced", Duplicate: "duplicate" } as const;
 export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
@@ -116,121 +87,30 @@ export async function syncOrder(
   const key = { store: order.store, orderId: order.orderId };
   const orderKey = orderKeyToString(key);
   const payloadHash = hashOrderPayload(order);
-  const claimOptions = { ownerToken: lease.ownerToken, leaseMs: lease.leaseMs, replayCount: lease.replayCount ?? 0 };
-  let claimedAtMs = Date.now();
-  let claim = await deps.ledger.claim(key, payloadHash, claimOptions);
-  if (claim.outcome === "lease_held" && lease.finalAttempt) {
-    const after = await waitForHolder(deps.ledger, key, claim.record, lease);
-    if (after?.lastError !== undefined && after.lastError.at !== claim.record.lastError?.at) {
-      // The holder failed while this last receive waited: that failure is the order's real cause.
-      throw earlierFailure(after, orderKey, "While this last receive waited, the attempt holding the order failed");
-    }
-    if (after !== undefined) {
-      claimedAtMs = Date.now();
-      claim = await deps.ledger.claim(key, payloadHash, claimOptions);
-    }
+  const start = await claimAttempt(
+    deps.ledger,
+    key,
+    payloadHash,
+    lease,
+    "This store and orderId were already received with different content; nothing was changed in ServiceTitan",
+  );
+  if (start.outcome === "duplicate") {
+    return { status: SyncStatus.Duplicate, orderKey, progress: start.record.progress, resumed: false };
   }
-  switch (claim.outcome) {
-    case "duplicate":
-      return { status: SyncStatus.Duplicate, orderKey, progress: claim.record.progress, resumed: false };
-    case "conflict":
-      throw new OrderConflictError(
-        "This store and orderId were already received with different content; nothing was changed in ServiceTitan",
-        { details: { orderKey } },
-      );
-    case "failed":
-      throw new EarlierFailureError(
-        claim.record.lastError?.reason ?? ReasonCode.Unexpected,
-        "This order already failed for good with this content; it runs again only when replayed from the DLQ",
-        { details: { orderKey, failedAt: claim.record.lastError?.at } },
-      );
-    case "lease_held":
-      throw leaseHeld(claim.record, orderKey, lease);
-  }
-
-  const lateWriteMarginMs = lease.lateWriteMarginMs ?? 0;
-  const http = new AttemptHttp(deps.http, {
-    ...(lease.signal ? { signal: lease.signal } : {}),
-    lastWriteStartMs:
-      Math.min(lease.stopAtMs ?? Number.POSITIVE_INFINITY, claimedAtMs + lease.leaseMs - lateWriteMarginMs) -
-      (lease.writeStartMarginMs ?? 0),
-    now: Date.now,
-  });
-  const resumed = claim.outcome === "resumed";
-  const progress: SyncProgress = { ...claim.record.progress };
-  try {
-    await runSteps(
-      order,
-      { ...deps, http },
-      { orderKey, key, lease, resumed, progress, payloadHash, batch, firstClaimedAt: claim.record.createdAt },
-    );
-    await deps.ledger.complete(key, lease.ownerToken, progress);
-    return { status: SyncStatus.Synced, orderKey, progress, resumed };
-  } catch (error) {
-    const failure = toSyncError(error);
-    if (!(failure instanceof LeaseLostError)) {
-      await deps.ledger
-        .fail(key, lease.ownerToken, failure, {
-          permanent: isPermanent(failure) || lease.finalAttempt === true,
-          // What this attempt created, so new content can't take the order over and reuse it.
-          progress,
-          ...(http.writeMayLand ? { holdLeaseMs: lateWriteMarginMs } : {}),
-        })
-        .catch(() => undefined); // the original failure matters more; the lease expires on its own
-    }
-    throw failure;
-  }
-}
-
-/**
- * On the message's last receive another attempt holds the order (a duplicate delivery running
- * concurrently, or an attempt holding on after a write without a definite answer). Giving up at once
- * would dead-letter the order as `LEASE_HELD`, which names no cause. So wait — reads only, while this
- * invocation has time — until the holder lets go; returns the record then, or undefined.
- */
-async function waitForHolder(
-  ledger: OrderLedger,
-  key: { store: string; orderId: string },
-  held: LedgerRecord,
-  lease: SyncLease,
-): Promise<LedgerRecord | undefined> {
-  if (lease.stopAtMs === undefined) return undefined;
-  const giveUpAtMs = lease.stopAtMs - (lease.writeStartMarginMs ?? 0);
-  for (;;) {
-    const waitMs = Math.min(holderPollMs, held.leaseExpiresAtMs - Date.now() + 10);
-    if (Date.now() + waitMs > giveUpAtMs || lease.signal?.aborted) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
-    const current = await ledger.get(key);
-    const stillHeld =
-      current?.status === "in_progress" &&
-      current.ownerToken === held.ownerToken &&
-      current.leaseExpiresAtMs > Date.now();
-    if (!stillHeld) return current ?? held;
-  }
-}
-
-const holderPollMs = 500;
-
-function earlierFailure(record: LedgerRecord, orderKey: string, message: string): SyncError {
-  const lastError = record.lastError;
-  return new EarlierFailureError(lastError?.reason ?? ReasonCode.LeaseHeld, `${message}: ${lastError?.message}`, {
-    details: { orderKey, failedAt: lastError?.at },
-  });
-}
-
-/**
- * Another attempt holds the order. Retry once its lease ends — unless this is the message's last
- * receive and that attempt already recorded why it failed: then the dead letter carries that cause
- * (e.g. `NETWORK`), not `LEASE_HELD`, which only says two deliveries overlapped.
- */
-function leaseHeld(record: LedgerRecord, orderKey: string, lease: SyncLease): SyncError {
-  if (lease.finalAttempt && record.lastError !== undefined) {
-    return earlierFailure(record, orderKey, "Last receive, and the order is still held; an earlier attempt failed");
-  }
-  return new LeaseHeldError("Another invocation is processing this order", {
-    retryAfterMs: Math.max(0, record.leaseExpiresAtMs - Date.now()),
-    details: { orderKey },
-  });
+  const resumed = start.outcome === "resumed";
+  const progress = await runClaimedAttempt(deps, key, lease, start, ({ http, progress }) =>
+    runSteps(order, { ...deps, http }, {
+      orderKey,
+      key,
+      lease,
+      resumed,
+      progress,
+      payloadHash,
+      batch,
+      firstClaimedAt: start.record.createdAt,
+    }),
+  );
+  return { status: SyncStatus.Synced, orderKey, progress, resumed };
 }
 
 interface StepContext {

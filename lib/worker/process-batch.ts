@@ -15,11 +15,9 @@ import { deleteFromSourceQueue, sendToDeadLetterQueue } from "../dlq/dead-letter
 import { backoffVisibility } from "../dlq/visibility.ts";
 import {
   type ErrorSummary,
-  InvalidMessageError,
   isPermanent,
   LeaseHeldError,
   OutOfTimeError,
-  ReasonCode,
   ServiceTitanUnavailableError,
   type SyncError,
   toSyncError,
@@ -27,6 +25,8 @@ import {
 import type { SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import { OrderEventType } from "../order/event-schema.ts";
+import { cancelOrder } from "../pipeline/cancel-order.ts";
+import { noteRefund } from "../pipeline/note-refund.ts";
 import { type SyncBatch, type SyncDependencies, syncOrder } from "../pipeline/sync-order.ts";
 import { parseSourceMessage } from "../sources/parse-source-message.ts";
 import { type IgnoredMessage, MessageKind } from "../sources/source-message.ts";
@@ -148,30 +148,23 @@ async function processRecord(
         ...(message.orderKey ? { orderKey: message.orderKey } : {}),
       };
     }
-    if (message.kind === MessageKind.Refund || message.order.event === OrderEventType.Cancelled) {
-      throw new InvalidMessageError(
-        ReasonCode.ContractViolation,
-        "Cancellations and refunds are not handled by this worker version",
-        ["event"],
-      );
-    }
-    const order = message.order;
-    orderKey = orderKeyToString({ store: order.store, orderId: order.orderId });
-    const result = await syncOrder(
-      order,
-      deps,
-      {
-        ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
-        leaseMs: budget.leaseMs(),
-        lateWriteMarginMs: budget.lateWriteMarginMs,
-        stopAtMs: budget.stopAtMs,
-        writeStartMarginMs: budget.writeStartMarginMs,
-        signal: budget.signal,
-        finalAttempt: isLastReceive(record, deps),
-        replayCount: replayCountOf(record),
-      },
-      batch,
-    );
+    orderKey = orderKeyToString(message.kind === MessageKind.Refund ? message : message.order);
+    const lease = {
+      ownerToken: `${context.awsRequestId}:${record.messageId}:${randomUUID()}`,
+      leaseMs: budget.leaseMs(),
+      lateWriteMarginMs: budget.lateWriteMarginMs,
+      stopAtMs: budget.stopAtMs,
+      writeStartMarginMs: budget.writeStartMarginMs,
+      signal: budget.signal,
+      finalAttempt: isLastReceive(record, deps),
+      replayCount: replayCountOf(record),
+    };
+    const result =
+      message.kind === MessageKind.Refund
+        ? await noteRefund(message, deps, lease)
+        : message.order.event === OrderEventType.Cancelled
+          ? await cancelOrder(message.order, deps, lease)
+          : await syncOrder(message.order, deps, lease, batch);
     return { messageId: record.messageId, status: result.status, orderKey, progress: result.progress };
   } catch (caught) {
     const error = toSyncError(caught);

@@ -6,6 +6,7 @@ import { contactRoutes } from "./crm-contacts.ts";
 import { customerRoutes } from "./crm-customers.ts";
 import { exportRoutes } from "./crm-export.ts";
 import { locationRoutes } from "./crm-locations.ts";
+import { jobCancelRoutes } from "./job-cancel.ts";
 import { jobNoteRoutes } from "./job-notes.ts";
 import { jpmRoutes } from "./jpm.ts";
 import { membershipRoutes } from "./memberships.ts";
@@ -21,6 +22,7 @@ export const routes: readonly Route[] = [
   ...bookingRoutes,
   ...pricebookRoutes,
   ...jobNoteRoutes,
+  ...jobCancelRoutes,
   ...jpmRoutes,
   ...accountingRoutes,
   ...paymentRoutes,

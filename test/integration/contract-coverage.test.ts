@@ -137,32 +137,35 @@ class World {
   }
 
   job(): Promise<{ id: number; invoiceId: number }> {
-    return this.#once("job", async () => {
-      const { id: customerId, locationId } = await this.customer();
-      const created = await this.client.call<{ id: number; invoiceId: number }>("POST", "jpm", "/jobs", {
-        body: {
-          customerId,
-          locationId,
-          businessUnitId: seedIds.businessUnits.filtersAndProducts,
-          jobTypeId: seedIds.jobTypes.filterDelivery,
-          priority: "Normal",
-          campaignId: seedIds.campaigns.onlineStore,
-          appointments: [
-            {
-              start: "2030-01-07T15:00:00Z",
-              end: "2030-01-07T17:00:00Z",
-              arrivalWindowStart: "2030-01-07T15:00:00Z",
-              arrivalWindowEnd: "2030-01-07T17:00:00Z",
-              technicianIds: [seedIds.technicians.deliveryTech],
-            },
-          ],
-          summary: "Online order cov-1",
-          tagTypeIds: [seedIds.tagTypes.onlineOrderJob],
-          externalData: { applicationGuid, externalData: [{ key: "orderId", value: "cov-1" }] },
-        },
-      });
-      return { id: created.id, invoiceId: created.invoiceId };
+    return this.#once("job", () => this.newJob("cov-1"));
+  }
+
+  /** A job of its own (e.g. to cancel, without cancelling the one the other recipes share). */
+  async newJob(orderId: string): Promise<{ id: number; invoiceId: number }> {
+    const { id: customerId, locationId } = await this.customer();
+    const created = await this.client.call<{ id: number; invoiceId: number }>("POST", "jpm", "/jobs", {
+      body: {
+        customerId,
+        locationId,
+        businessUnitId: seedIds.businessUnits.filtersAndProducts,
+        jobTypeId: seedIds.jobTypes.filterDelivery,
+        priority: "Normal",
+        campaignId: seedIds.campaigns.onlineStore,
+        appointments: [
+          {
+            start: "2030-01-07T15:00:00Z",
+            end: "2030-01-07T17:00:00Z",
+            arrivalWindowStart: "2030-01-07T15:00:00Z",
+            arrivalWindowEnd: "2030-01-07T17:00:00Z",
+            technicianIds: [seedIds.technicians.deliveryTech],
+          },
+        ],
+        summary: `Online order ${orderId}`,
+        tagTypeIds: [seedIds.tagTypes.onlineOrderJob],
+        externalData: { applicationGuid, externalData: [{ key: "orderId", value: orderId }] },
+      },
     });
+    return { id: created.id, invoiceId: created.invoiceId };
   }
 
   /** Adds one line to the job's invoice and returns its item id, read back from the invoice. */
@@ -440,6 +443,12 @@ const recipes: Record<string, Recipe> = {
       { body: { dismissingMemo: "Duplicate request" } },
     ),
   Jobs_GetNotes: async (w) => w.client.call("GET", "jpm", `/jobs/${(await w.job()).id}/notes`, { query: paging }),
+  JobCancelReasons_GetList: (w) =>
+    w.client.call("GET", "jpm", "/job-cancel-reasons", { query: { ...paging, active: "True" } }),
+  Jobs_Cancel: async (w) =>
+    w.client.call("PUT", "jpm", `/jobs/${(await w.newJob("cov-cancel")).id}/cancel`, {
+      body: { reasonId: seedIds.jobCancelReasons.cancelledOnline, memo: "Cancelled in online store s, order 1" },
+    }),
   Invoices_DeleteInvoiceItem: async (w) => {
     const { invoiceId, itemId } = await w.invoiceItem();
     return w.client.call("DELETE", "accounting", `/invoices/${invoiceId}/items/${itemId}`);

@@ -42,6 +42,8 @@ describe("sandbox settings, marketing and dispatch lookups", () => {
       [1107, "Subscriber Location"],
       [1108, "Online - Check Invoice Total"],
       [1109, "Online - Paid"],
+      [1110, "Online - Cancelled, Check"],
+      [1111, "Online - Refunded"],
     ]);
   });
 
@@ -95,10 +97,10 @@ describe("sandbox settings, marketing and dispatch lookups", () => {
   it("pages reference data", async () => {
     // Prepare / Act
     const first = await client.get<Page<Named>>("settings", "/tag-types", { pageSize: 5, includeTotal: true });
-    const second = await client.get<Page<Named>>("settings", "/tag-types", { pageSize: 5, page: 2 });
+    const second = await client.get<Page<Named>>("settings", "/tag-types", { pageSize: 5, page: 3 });
     // Assess
-    expect(first.body).toMatchObject({ page: 1, hasMore: true, totalCount: 9 });
-    expect(second.body.data.map((t) => t.id)).toEqual([1106, 1107, 1108, 1109]);
+    expect(first.body).toMatchObject({ page: 1, hasMore: true, totalCount: 11 });
+    expect(second.body.data.map((t) => t.id)).toEqual([1111]);
     expect(second.body.hasMore).toBe(false);
   });
 

@@ -86,6 +86,8 @@ describe.skipIf(!haveSpecs)("sandbox routes against the ServiceTitan OpenAPI doc
       "Jobs_CreateNote",
       "Jobs_GetNotes",
       "Jobs_Update",
+      "Jobs_Cancel",
+      "JobCancelReasons_GetList",
       "TagTypes_GetList",
       "BusinessUnits_GetList",
       "Technicians_GetList",

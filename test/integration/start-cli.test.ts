@@ -44,6 +44,7 @@ interface SummaryRow {
   jobId: number | null;
   lines: number | null;
   reason: string | null;
+  detail: string | null;
 }
 
 describe("npm start", () => {
@@ -131,6 +132,45 @@ describe("npm start", () => {
       sandbox.assertContract();
     }
   }, 60_000);
+
+  it("cancels the job of an order whose order.cancelled event follows it in the file", async () => {
+    // Prepare
+    const sandbox = await startTestSandbox();
+    const dir = mkdtempSync(join(tmpdir(), "orders-"));
+    const file = join(dir, "orders.json");
+    const placed = {
+      schemaVersion: 1,
+      orderId: "CXL-1",
+      orderType: "product",
+      purchaseType: "one_time",
+      placedAt: "2026-11-22T10:00:00Z",
+      currency: "USD",
+      customer: { firstName: "Cy", lastName: "Cancelfile", email: "cy.cancelfile@example.com" },
+      billingAddress: { street: "4 Second Thoughts Road", city: "Springfield", state: "IL", zip: "62704" },
+      lines: [{ sku: "FLT-16x25x1", name: "Filter", quantity: 1, unitPrice: "9.00" }],
+    };
+    writeFileSync(file, JSON.stringify([placed, { ...placed, event: "order.cancelled" }]));
+    try {
+      // Act
+      const { code, out } = await start(["--orders", file, "--json"], sandbox);
+
+      // Assess
+      expect(code).toBe(0);
+      const rows = (JSON.parse(out) as { orders: SummaryRow[] }).orders;
+      expect(rows.map((r) => [r.orderKey, r.status, r.detail])).toEqual([
+        ["default:CXL-1", "synced", null],
+        ["default:CXL-1", "synced", "job cancelled"],
+      ]);
+      const job = sandbox.state.jobs.get(rows[0]?.jobId ?? -1);
+      expect(job?.jobStatus).toBe("Canceled");
+      expect(sandbox.state.jobCancelLogs.map((log) => log.memo)).toEqual([
+        "Cancelled in online store default, order CXL-1",
+      ]);
+    } finally {
+      await sandbox.stop();
+      sandbox.assertContract();
+    }
+  }, 120_000);
 
   it("--dry-run plans every order without writing to ServiceTitan", async () => {
     // Prepare

@@ -96,6 +96,34 @@ function deps(stdout = textStream(), stderr = textStream()) {
 }
 
 describe("runStatusCli", () => {
+  it("shows an order's cancellation: cancelled, or left alone and why", async () => {
+    // Prepare: the completed order's cancellation, recorded as the pipeline records it.
+    const key = { ...completedKey, followUp: "cancellation" };
+    await ledger.claim(key, "order.cancelled", { ownerToken: "owner-cxl", leaseMs: 60_000 });
+    await ledger.complete(key, "owner-cxl", {
+      jobId: 8404,
+      followUpOutcome: "left_alone",
+      followUpReason: "Dispatched",
+      tagged: true,
+      jobNoteAdded: true,
+    });
+    const table = textStream();
+    const json = textStream();
+
+    // Act
+    const codes = [
+      await runStatusCli([completedKey.orderId, "--store", completedKey.store], deps(table)),
+      await runStatusCli([completedKey.orderId, "--store", completedKey.store, "--json"], deps(json)),
+    ];
+
+    // Assess
+    expect(codes).toEqual([0, 0]);
+    expect(table.text()).toContain("left alone (Dispatched): job tagged and noted for the office");
+    expect(JSON.parse(json.text())).toMatchObject({
+      cancellation: { status: "completed", outcome: "left_alone", reason: "Dispatched", lastError: null },
+    });
+  });
+
   it("prints one order's status, ServiceTitan ids, matched-by and attempts as a table", async () => {
     // Prepare
     const stdout = textStream();

@@ -51,6 +51,8 @@ export function snapshotState(state: SandboxState) {
         jobTypeId: j.jobTypeId,
         campaignId: j.campaignId,
         priority: j.priority,
+        status: j.jobStatus,
+        cancelLogs: state.jobCancelLogs.filter((c) => c.jobId === j.id).map((c) => [c.reasonId, c.memo]),
         tags: [...j.tagTypeIds].sort(),
         summary: j.summary,
         externalData: sorted(j.externalData.map((e) => [e.key, e.value])),

@@ -11,7 +11,14 @@ const named = (id: number) => ({ id, name: `Ref ${id}`, active: true });
 
 /** Answers each reference list from `tenant`; counts calls; can fail the next N calls transiently. */
 function fakeTenant(
-  tenant: { arrivalWindows?: unknown[]; campaigns?: number[]; services?: number[]; paymentTypes?: number[] } = {},
+  tenant: {
+    arrivalWindows?: unknown[];
+    campaigns?: number[];
+    services?: number[];
+    paymentTypes?: number[];
+    cancelReasons?: number[];
+    tagTypes?: number[];
+  } = {},
 ) {
   let failNext = 0;
   const http: ServiceTitanHttp & { failNext(n: number): void } = {
@@ -34,7 +41,7 @@ function fakeTenant(
         if (req.path.startsWith("/technicians")) return page([{ ...named(801), userId: 1 }]);
         if (req.path.startsWith("/tag-types"))
           return page(
-            [1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109].map((id) => ({
+            (tenant.tagTypes ?? [1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111]).map((id) => ({
               ...named(id),
               code: "",
               color: "#000000",
@@ -63,6 +70,7 @@ function fakeTenant(
             { id: options[1] === "1601" ? 1611 : 1621, active: true, billingFrequency: "Monthly", salePrice: 15 },
           ];
         if (req.path.startsWith("/membership-types")) return page([1601, 1602].map(named));
+        if (req.path.startsWith("/job-cancel-reasons")) return page((tenant.cancelReasons ?? [1801]).map(named));
         throw new Error(`unexpected ${req.path}`);
       })();
       return (req.response ? req.response.parse(body) : body) as T;
@@ -175,5 +183,32 @@ describe("ReferenceCheck", () => {
     expect((noShipping as ConfigError).key).toBe("money.shippingItem.skuId");
     expect((noPaymentType as ConfigError).key).toBe("money.payments.record");
     expect(fine.arrivalWindows.has(901)).toBe(true);
+  });
+
+  it("checks the cancel reason and the cancellation tags, naming their keys", async () => {
+    // Prepare
+    const config = exampleConfig();
+
+    // Act
+    const noReason = await new ReferenceCheck(fakeTenant({ cancelReasons: [1802] }), config)
+      .verified()
+      .catch((e: unknown) => e);
+    const noTags = await new ReferenceCheck(
+      fakeTenant({ tagTypes: [1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109] }),
+      config,
+    )
+      .verified()
+      .catch((e: unknown) => e);
+    const { cancellations: _cancellations, ...withoutKey } = config;
+    const withoutKeyCalls = fakeTenant({ cancelReasons: [] });
+    await new ReferenceCheck(withoutKeyCalls, { ...withoutKey, cancellations: {} }).verified();
+    const withKeyCalls = fakeTenant();
+    await new ReferenceCheck(withKeyCalls, config).verified();
+
+    // Assess
+    expect((noReason as ConfigError).key).toBe("cancellations.reasonId");
+    expect((noTags as ConfigError).key).toBe("cancellations.leftAloneJobTagTypeId,cancellations.refundJobTagTypeId");
+    // Without the key, no cancel reason is configured, so none is listed.
+    expect(withKeyCalls.stats.calls - withoutKeyCalls.stats.calls).toBe(1);
   });
 });

@@ -1,13 +1,17 @@
 /** Job endpoints (jpm-v2.json), relative to `/jpm/v2/tenant/{tenant}`. */
 import type { ActiveFilter, ExternalDataFilter } from "../models/common.ts";
 import {
+  type CancelJobRequest,
   type CreateJobNoteRequest,
   type CreateJobRequest,
+  cancelJobRequestSchema,
   createJobNoteRequestSchema,
   createJobRequestSchema,
   type Job,
+  type JobCancelReason,
   type JobNote,
   type JobType,
+  jobCancelReasonSchema,
   jobNoteSchema,
   jobSchema,
   jobTypeSchema,
@@ -29,9 +33,11 @@ import {
 
 export type {
   AppointmentRequest,
+  CancelJobRequest,
   CreateJobNoteRequest,
   CreateJobRequest,
   Job,
+  JobCancelReason,
   JobNote,
   JobPriority,
   JobType,
@@ -41,6 +47,9 @@ const api = StApi.jpm;
 const jobPage = pageOf(jobSchema);
 const jobTypePage = pageOf(jobTypeSchema);
 const jobNotePage = pageOf(jobNoteSchema);
+const jobCancelReasonPage = pageOf(jobCancelReasonSchema);
+
+export { JobStatus } from "../models/jpm.ts";
 
 /** `Jobs_Create` (200): the reply carries `invoiceId`, the invoice the order lines go on. */
 export async function createJob(http: ServiceTitanHttp, body: CreateJobRequest): Promise<Job> {
@@ -156,4 +165,50 @@ export async function setJobTags(http: ServiceTitanHttp, jobId: number, tagTypeI
     response: jobSchema,
     operation,
   });
+}
+
+/** `Jobs_Get`: one job, read fresh (its status decides whether a cancellation may cancel it). */
+export async function getJob(http: ServiceTitanHttp, jobId: number): Promise<Job> {
+  return http.request({
+    method: "GET",
+    api,
+    path: `/jobs/${segment(jobId)}`,
+    response: jobSchema,
+    operation: "Jobs_Get",
+  });
+}
+
+/**
+ * `Jobs_Cancel` (PUT `/jobs/{id}/cancel`, 200 with no body). ServiceTitan's help: a job with a
+ * payment can't be cancelled, and cancelling deletes the invoice's items (api-notes §0 item 11).
+ * Not retried, like every write: the caller reads the job's status before calling it again.
+ */
+export async function cancelJob(http: ServiceTitanHttp, jobId: number, body: CancelJobRequest): Promise<void> {
+  const operation = "Jobs_Cancel";
+  await http.request({
+    method: "PUT",
+    api,
+    path: `/jobs/${segment(jobId)}/cancel`,
+    body: requestBody(cancelJobRequestSchema, body, operation),
+    operation,
+  });
+}
+
+/** `JobCancelReasons_GetList`, all pages (it takes no `ids` filter; a tenant has a handful). */
+export async function listJobCancelReasons(
+  http: ServiceTitanHttp,
+  filter: { active?: ActiveFilter } = {},
+): Promise<JobCancelReason[]> {
+  return listAll(
+    (page) =>
+      http.request({
+        method: "GET",
+        api,
+        path: "/job-cancel-reasons",
+        query: { active: filter.active, page, pageSize: lookupPageSize },
+        response: jobCancelReasonPage,
+        operation: "JobCancelReasons_GetList",
+      }),
+    { maxPages: lookupMaxPages },
+  );
 }

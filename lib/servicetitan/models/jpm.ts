@@ -97,3 +97,29 @@ export type JobNote = z.output<typeof jobNoteSchema>;
 
 /** `Jpm.V2.UpdateJobRequest`: only the tag list (a full list: it replaces the job's tags). */
 export const updateJobTagsRequestSchema = z.object({ tagTypeIds: z.array(idSchema) });
+
+/**
+ * `Jpm.V2.JobStatus`. `JobResponse.jobStatus` itself is a plain string in the spec, so the worker
+ * compares it with these case-insensitively and treats any other value as "not Scheduled".
+ */
+export const JobStatus = {
+  Scheduled: "Scheduled",
+  Dispatched: "Dispatched",
+  InProgress: "InProgress",
+  Hold: "Hold",
+  Completed: "Completed",
+  Canceled: "Canceled",
+} as const;
+export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
+
+/** `Jpm.V2.CancelJobRequest`: both members required. */
+export const cancelJobRequestSchema = z.object({
+  reasonId: idSchema,
+  /** Multiline text; the worker writes only the store and order id (no personal data). */
+  memo: z.string().min(1),
+});
+export type CancelJobRequest = z.input<typeof cancelJobRequestSchema>;
+
+/** `Jpm.V2.JobCancelReasonResponse`. */
+export const jobCancelReasonSchema = z.object({ id: idSchema, name: lenientString, active: z.boolean() });
+export type JobCancelReason = z.output<typeof jobCancelReasonSchema>;
