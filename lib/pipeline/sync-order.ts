@@ -99,16 +99,20 @@ export async function syncOrder(
   }
   const resumed = start.outcome === "resumed";
   const progress = await runClaimedAttempt(deps, key, lease, start, ({ http, progress }) =>
-    runSteps(order, { ...deps, http }, {
-      orderKey,
-      key,
-      lease,
-      resumed,
-      progress,
-      payloadHash,
-      batch,
-      firstClaimedAt: start.record.createdAt,
-    }),
+    runSteps(
+      order,
+      { ...deps, http },
+      {
+        orderKey,
+        key,
+        lease,
+        resumed,
+        progress,
+        payloadHash,
+        batch,
+        firstClaimedAt: start.record.createdAt,
+      },
+    ),
   );
   return { status: SyncStatus.Synced, orderKey, progress, resumed };
 }
