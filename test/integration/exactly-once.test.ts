@@ -165,7 +165,7 @@ describe("crash at every step boundary, then redelivery", () => {
 
       // Assess
       expect(faulted.log.some((e) => e.operationId === operationId && e.status === 503)).toBe(true);
-      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
+      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced", "synced"]);
       expect(faulted.snapshot).toEqual(clean.snapshot);
     });
 
@@ -175,7 +175,7 @@ describe("crash at every step boundary, then redelivery", () => {
 
       // Assess
       expect(faulted.log.some((e) => e.operationId === operationId && e.status >= 500)).toBe(true);
-      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
+      expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced", "synced"]);
       expect(faulted.snapshot).toEqual(clean.snapshot);
     });
   }
@@ -187,7 +187,7 @@ describe("crash at every step boundary, then redelivery", () => {
     ]);
 
     // Assess
-    expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced"]);
+    expect(faulted.outcomes.map((o) => o.status)).toEqual(["synced", "synced", "synced", "synced"]);
     expect(faulted.snapshot).toEqual(clean.snapshot);
   });
 
@@ -196,7 +196,7 @@ describe("crash at every step boundary, then redelivery", () => {
     const faulted = await runScenario([], true);
 
     // Assess
-    expect(faulted.outcomes.map((o) => o.status)).toEqual(["duplicate", "duplicate", "duplicate"]);
+    expect(faulted.outcomes.map((o) => o.status)).toEqual(["duplicate", "duplicate", "duplicate", "duplicate"]);
     expect(faulted.snapshot).toEqual(clean.snapshot);
   });
 });
