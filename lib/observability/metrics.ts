@@ -21,6 +21,8 @@ export const metricsNamespace = "OrderSync";
 export const MetricName = {
   OrdersSynced: "OrdersSynced",
   OrdersDuplicate: "OrdersDuplicate",
+  /** Storefront messages acknowledged without action (a topic or status the worker doesn't act on). */
+  MessagesIgnored: "MessagesIgnored",
   CustomerMatched: "CustomerMatched",
   OrdersFailedPermanent: "OrdersFailedPermanent",
   OrdersFailedTransient: "OrdersFailedTransient",
@@ -42,6 +44,8 @@ export const MetricDimension = { MatchedBy: "matchedBy", Reason: "reason" } as c
 export interface SyncMetrics {
   recordOrderSynced(): void;
   recordDuplicate(): void;
+  /** A storefront message acknowledged and not acted on (its topic or status). */
+  recordIgnored(): void;
   /** How the customer was found or created: `email`, `phone`, `name_address` or `created`. */
   recordMatchedBy(kind: string): void;
   recordFailure(error: SyncError): void;
@@ -92,6 +96,7 @@ export function createSyncMetrics(metrics: Metrics = createMetrics()): SyncMetri
   return {
     recordOrderSynced: () => add(MetricName.OrdersSynced),
     recordDuplicate: () => add(MetricName.OrdersDuplicate),
+    recordIgnored: () => add(MetricName.MessagesIgnored),
     recordMatchedBy: (kind) => addDimensioned(MetricName.CustomerMatched, MetricDimension.MatchedBy, kind),
     recordFailure: (error) => {
       const name =
@@ -138,6 +143,7 @@ export function publishIndexRefreshMetrics(
 export const noopSyncMetrics: SyncMetrics = {
   recordOrderSynced: () => {},
   recordDuplicate: () => {},
+  recordIgnored: () => {},
   recordMatchedBy: () => {},
   recordFailure: () => {},
   recordServiceTitanCall: () => {},

@@ -45,6 +45,13 @@ export function createTelemetryObserver(logger: Logger, metrics: SyncMetrics): W
           metrics.recordDuplicate();
           logger.info("Order already synced; duplicate delivery skipped", fields);
           break;
+        case RecordStatus.Ignored:
+          metrics.recordIgnored();
+          logger.info(
+            "Storefront message acknowledged and ignored: the worker doesn't act on its topic or status",
+            fields,
+          );
+          break;
         case RecordStatus.DeadLettered:
           logger.error("Order failed permanently; sent to the DLQ", fields);
           break;

@@ -63,6 +63,7 @@ describe("createSyncMetrics", () => {
     metrics.recordOrderSynced();
     metrics.recordOrderSynced();
     metrics.recordDuplicate();
+    metrics.recordIgnored();
     metrics.recordMatchedBy("email");
     metrics.recordMatchedBy("email");
     metrics.recordMatchedBy("created");
@@ -86,6 +87,7 @@ describe("createSyncMetrics", () => {
       service: "order-sync-test",
       OrdersSynced: 2,
       OrdersDuplicate: 1,
+      MessagesIgnored: 1,
       ServiceTitanCalls: 3,
       ServiceTitan429: 1,
       OrdersFailedPermanent: 1,
