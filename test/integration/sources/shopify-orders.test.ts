@@ -119,4 +119,35 @@ describe("a Shopify orders/paid event", () => {
     ).toEqual([["PAYLOAD_OMITTED", `${exampleShop}:450789470`]]);
     expect(effectCounts(world.sandbox.state)).toEqual(counts);
   });
+
+  it("notes a refunds/create on the job once, then cancels the still-scheduled job on orders/cancelled", async () => {
+    // Prepare: the order's job is still Scheduled; cancel reason and refund tag are configured (example config)
+    const jobId = first?.progress?.jobId ?? -1;
+    const refund = shopifyEnvelope("refunds/create", sharedShopifyRefund());
+    const cancelled = shopifyEnvelope(
+      "orders/cancelled",
+      paidShopifyOrder((order: Json) => {
+        order.cancelled_at = "2008-01-13T09:00:00-05:00";
+        order.cancel_reason = "customer";
+      }),
+    );
+
+    // Act: the refund twice (a redelivery), then the cancellation twice
+    const outcomes = await world.sync([refund, refund, cancelled, cancelled]);
+
+    // Assess
+    expect(outcomes.map((outcome) => [outcome.status, outcome.orderKey])).toEqual([
+      ["synced", orderKey],
+      ["duplicate", orderKey],
+      ["synced", orderKey],
+      ["duplicate", orderKey],
+    ]);
+    const state = world.sandbox.state;
+    const notes = state.jobNotes.filter((note) => note.jobId === jobId).map((note) => note.text);
+    expect(notes.filter((text) => text.startsWith("Refunded $209.00"))).toHaveLength(1);
+    expect(state.jobs.get(jobId)?.jobStatus).toBe("Canceled");
+    expect(state.jobCancelLogs.filter((log) => log.jobId === jobId)).toEqual([
+      expect.objectContaining({ reasonId: 1801, memo: `Cancelled in online store ${exampleShop}, order 450789469` }),
+    ]);
+  });
 });
