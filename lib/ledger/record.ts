@@ -81,6 +81,8 @@ export const FollowUpOutcome = {
   LeftAlone: "left_alone",
   /** A refund: tag + note on the job, never booked. */
   Noted: "noted",
+  /** The order made no job and has no open booking (memberships only): nothing in ServiceTitan to cancel. */
+  NothingToCancel: "nothing_to_cancel",
 } as const;
 export type FollowUpOutcome = (typeof FollowUpOutcome)[keyof typeof FollowUpOutcome];
 

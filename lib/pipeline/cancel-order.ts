@@ -18,10 +18,11 @@
  * the job's `externalData` stamp (`order-job.ts`); an order not synced yet is waited for.
  */
 import { ServiceTitanRejectedError } from "../errors.ts";
-import { FollowUpOutcome, type SyncProgress } from "../ledger/ledger.ts";
+import { FollowUpOutcome, LedgerStatus, type SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import type { Order } from "../order/event-schema.ts";
 import { listInvoicePayments } from "../servicetitan/endpoints/accounting.ts";
+import { dismissBooking, getBooking } from "../servicetitan/endpoints/bookings.ts";
 import { cancelJob, getJob, type Job, JobStatus } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
@@ -47,6 +48,9 @@ export const LeftAloneReason = {
   /** ServiceTitan refused `Jobs_Cancel`. */
   CancelRefused: "cancel_refused",
 } as const;
+
+/** The intent checkpointed before dismissing the order's booking (`progress.followUpReason`). */
+const dismissBookingIntent = "booking";
 
 export async function cancelOrder(order: Order, deps: FollowUpDependencies, lease: SyncLease): Promise<SyncResult> {
   const key = { store: order.store, orderId: order.orderId, followUp: cancellationFollowUp };
@@ -100,9 +104,17 @@ async function decideAndCancel(
   deps: FollowUpDependencies,
   attempt: AttemptSteps,
   wait: OrderWait,
-): Promise<Job> {
+): Promise<Job | undefined> {
   const { http, progress } = attempt;
-  const found = await jobOfOrder({ ...deps, http }, order, wait);
+  const record = await deps.ledger.get({ store: order.store, orderId: order.orderId });
+  let found: { jobId: number; job?: Job };
+  if (record?.status === LedgerStatus.Completed && record.progress.jobId === undefined) {
+    const bookedJobId = await cancelWithoutJob({ ...deps, http }, order, record.progress, attempt);
+    if (bookedJobId === undefined) return undefined;
+    found = { jobId: bookedJobId };
+  } else {
+    found = await jobOfOrder({ ...deps, http }, order, wait);
+  }
   // Read fresh even when the look-up returned it: on a resumed attempt the status may have moved on.
   const job = found.job && !attempt.resumed ? found.job : await getJob(http, found.jobId);
   progress.jobId = job.id;
@@ -140,6 +152,42 @@ async function decideAndCancel(
 }
 
 /** Undefined: the job may be cancelled. The payment look-up is made only for a cancellable `Scheduled` job. */
+/**
+ * The order completed without a job: it became a booking (`lib/bookings/`), or sold memberships only.
+ * A booking still on the Calls screen (`New`, `Accepted`) is dismissed, with a memo naming the store
+ * order: no CSR has booked work from it yet, so the store's cancellation can take it back. One a CSR
+ * converted leads to its job, which is then handled like any order's job (returned). One already
+ * dismissed stays as it is. An order of memberships only has nothing to cancel in ServiceTitan: the
+ * memberships were sold with their own invoices and are the office's to cancel (recorded, not retried).
+ * The intent is checkpointed before the dismissal, as for `Jobs_Cancel`.
+ */
+async function cancelWithoutJob(
+  deps: Pick<FollowUpDependencies, "http" | "config">,
+  order: Order,
+  orderProgress: SyncProgress,
+  attempt: AttemptSteps,
+): Promise<number | undefined> {
+  const { progress } = attempt;
+  const providerTagId = deps.config.bookings.providerTagId;
+  if (orderProgress.bookingId === undefined || providerTagId === undefined) {
+    progress.followUpOutcome = FollowUpOutcome.NothingToCancel;
+    return undefined;
+  }
+  const booking = await getBooking(deps.http, providerTagId, orderProgress.bookingId);
+  progress.bookingId = booking.id;
+  if (booking.jobId !== undefined) return booking.jobId;
+  if (booking.status === "Dismissed") {
+    const ours = progress.followUpReason === dismissBookingIntent;
+    progress.followUpOutcome = ours ? FollowUpOutcome.Cancelled : FollowUpOutcome.AlreadyCancelled;
+    return undefined;
+  }
+  progress.followUpReason = dismissBookingIntent;
+  await attempt.checkpoint();
+  await dismissBooking(deps.http, providerTagId, booking.id, { dismissingMemo: cancelMemo(order) });
+  progress.followUpOutcome = FollowUpOutcome.Cancelled;
+  return undefined;
+}
+
 async function whyLeftAlone(
   http: ServiceTitanHttp,
   job: Job,

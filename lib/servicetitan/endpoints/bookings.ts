@@ -11,6 +11,7 @@ import {
   bookingSchema,
   type CreateBookingRequest,
   createBookingRequestSchema,
+  dismissBookingRequestSchema,
 } from "../models/bookings.ts";
 import { type Page, pageOf } from "../pagination.ts";
 import { type ServiceTitanHttp, StApi } from "../types.ts";
@@ -73,6 +74,26 @@ export async function getBooking(http: ServiceTitanHttp, providerTagId: number, 
     path: `${bookingsPath(providerTagId)}/${segment(bookingId)}`,
     response: bookingSchema,
     operation: "Bookings_GetForProvider",
+  });
+}
+
+/**
+ * `Bookings_DismissBooking` (200, no body): the booking leaves the Calls screen's open list, as a
+ * CSR's dismissal would. The memo says why; no call reason is sent (the tenant's reasons are its own).
+ */
+export async function dismissBooking(
+  http: ServiceTitanHttp,
+  providerTagId: number,
+  bookingId: number,
+  body: { dismissingMemo: string },
+): Promise<void> {
+  const operation = "Bookings_DismissBooking";
+  await http.request({
+    method: "POST",
+    api,
+    path: `${bookingsPath(providerTagId)}/${segment(bookingId)}/dismiss`,
+    body: requestBody(dismissBookingRequestSchema, body, operation),
+    operation,
   });
 }
 

@@ -75,3 +75,6 @@ export const createBookingRequestSchema = z.object({
   externalId: z.string().min(1),
 });
 export type CreateBookingRequest = z.input<typeof createBookingRequestSchema>;
+
+/** `Crm.V2.DismissBookingModel` (the part the worker sends). */
+export const dismissBookingRequestSchema = z.strictObject({ dismissingMemo: z.string().max(2000) });
