@@ -81,8 +81,11 @@ export const FollowUpOutcome = {
   LeftAlone: "left_alone",
   /** A refund: tag + note on the job, never booked. */
   Noted: "noted",
-  /** The order made no job and has no open booking (memberships only): nothing in ServiceTitan to cancel. */
-  NothingToCancel: "nothing_to_cancel",
+  /**
+   * The order made no job (memberships only, or a booking without one for a refund): nothing on a job
+   * to act on. Recorded rather than retried: that job will never exist.
+   */
+  NoJob: "no_job",
 } as const;
 export type FollowUpOutcome = (typeof FollowUpOutcome)[keyof typeof FollowUpOutcome];
 

@@ -18,7 +18,7 @@
  * the job's `externalData` stamp (`order-job.ts`); an order not synced yet is waited for.
  */
 import { ServiceTitanRejectedError } from "../errors.ts";
-import { FollowUpOutcome, LedgerStatus, type SyncProgress } from "../ledger/ledger.ts";
+import { FollowUpOutcome, type SyncProgress } from "../ledger/ledger.ts";
 import { orderKeyToString } from "../ledger/payload-hash.ts";
 import type { Order } from "../order/event-schema.ts";
 import { listInvoicePayments } from "../servicetitan/endpoints/accounting.ts";
@@ -27,7 +27,7 @@ import { cancelJob, getJob, type Job, JobStatus } from "../servicetitan/endpoint
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
+import { completedWithoutJob, type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
 import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
 /** The follow-up name of a cancellation's ledger item. */
@@ -106,10 +106,10 @@ async function decideAndCancel(
   wait: OrderWait,
 ): Promise<Job | undefined> {
   const { http, progress } = attempt;
-  const record = await deps.ledger.get({ store: order.store, orderId: order.orderId });
+  const withoutJob = await completedWithoutJob(deps.ledger, order);
   let found: { jobId: number; job?: Job };
-  if (record?.status === LedgerStatus.Completed && record.progress.jobId === undefined) {
-    const bookedJobId = await cancelWithoutJob({ ...deps, http }, order, record.progress, attempt);
+  if (withoutJob) {
+    const bookedJobId = await cancelWithoutJob({ ...deps, http }, order, withoutJob, attempt);
     if (bookedJobId === undefined) return undefined;
     found = { jobId: bookedJobId };
   } else {
@@ -170,7 +170,7 @@ async function cancelWithoutJob(
   const { progress } = attempt;
   const providerTagId = deps.config.bookings.providerTagId;
   if (orderProgress.bookingId === undefined || providerTagId === undefined) {
-    progress.followUpOutcome = FollowUpOutcome.NothingToCancel;
+    progress.followUpOutcome = FollowUpOutcome.NoJob;
     return undefined;
   }
   const booking = await getBooking(deps.http, providerTagId, orderProgress.bookingId);

@@ -14,7 +14,7 @@ import type { RefundMessage } from "../sources/source-message.ts";
 import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { formatMoney } from "./invoice-money.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
+import { completedWithoutJob, type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
 import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
 export async function noteRefund(
@@ -50,6 +50,10 @@ async function refundSteps(
   const { http, progress } = attempt;
   await deps.references.verified();
   if (progress.jobId === undefined) {
+    if (await completedWithoutJob(deps.ledger, refund)) {
+      progress.followUpOutcome = FollowUpOutcome.NoJob;
+      return;
+    }
     const found = await jobOfOrder({ ...deps, http }, refund, wait);
     progress.jobId = found.jobId;
   }

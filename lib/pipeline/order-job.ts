@@ -11,7 +11,13 @@
 import type { SyncConfig } from "../config/schema.ts";
 import type { ReferenceCheck } from "../config/verify-references.ts";
 import { OrderFailedError, OrderNotSyncedError } from "../errors.ts";
-import { LedgerStatus, type OrderKey, type OrderLedger, orderKeyToString } from "../ledger/ledger.ts";
+import {
+  LedgerStatus,
+  type OrderKey,
+  type OrderLedger,
+  orderKeyToString,
+  type SyncProgress,
+} from "../ledger/ledger.ts";
 import { type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
 import type { SyncLease } from "./claimed-attempt.ts";
@@ -97,6 +103,15 @@ export async function jobOfOrder(
   throw new OrderNotSyncedError("No synced order and no job stamped with this order key (yet)", {
     details: { orderKey },
   });
+}
+
+/**
+ * The order's progress when it completed without a job (a booking, or memberships only): a follow-up
+ * then has no job to wait for. Undefined for any other order (not synced yet, in progress, with a job).
+ */
+export async function completedWithoutJob(ledger: OrderLedger, order: OrderKey): Promise<SyncProgress | undefined> {
+  const record = await ledger.get({ store: order.store, orderId: order.orderId });
+  return record?.status === LedgerStatus.Completed && record.progress.jobId === undefined ? record.progress : undefined;
 }
 
 /** Any job stamped with the order key, whatever content it was made for (the earliest, if several). */

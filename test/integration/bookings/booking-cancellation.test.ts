@@ -5,6 +5,8 @@
  * fauxqs, dynalite and the contract-checked sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { noteRefund } from "../../../lib/pipeline/note-refund.ts";
+import { createWorkerDependencies } from "../../../lib/worker/dependencies.ts";
 import { bookingConfig } from "../../support/booking-config.ts";
 import { buildOrderEvent, serviceOrder } from "../../support/order-factory.ts";
 import { effectCounts } from "../../support/snapshot.ts";
@@ -75,7 +77,38 @@ describe("a cancelled order without a job", () => {
 
     // Assess
     expect(sold?.progress?.jobId).toBeUndefined();
-    expect([outcome?.status, outcome?.progress?.followUpOutcome]).toEqual(["synced", "nothing_to_cancel"]);
+    expect([outcome?.status, outcome?.progress?.followUpOutcome]).toEqual(["synced", "no_job"]);
+    expect(effectCounts(world.sandbox.state)).toEqual(before);
+  });
+
+  it("records a refund of an order of memberships only as having no job to note, once", async () => {
+    // Prepare
+    const placed = buildOrderEvent({
+      purchaseType: "subscription",
+      customer: { firstName: "Rue", lastName: "Refundjob", email: "rue.refundjob@example.test", phone: "555-010-0392" },
+      billingAddress: { street: "92 Club Road", city: "Springfield", state: "IL", zip: "62704" },
+      lines: [{ sku: "PLAN-FILTER-CLUB", name: "Filter Club (monthly)", quantity: 1, unitPrice: "15.00" }],
+    });
+    await world.sync([placed]);
+    const deps = createWorkerDependencies({ ...world.session.aws, config: world.config, serviceTitan: world.http });
+    const refund = {
+      kind: "refund" as const,
+      source: "contract" as const,
+      store: "test-store",
+      orderId: placed.orderId,
+      refundId: "9",
+      amountCents: 1500,
+      currency: "USD",
+    };
+    const lease = () => ({ ownerToken: crypto.randomUUID(), leaseMs: 60_000 });
+    const before = effectCounts(world.sandbox.state);
+
+    // Act
+    const first = await noteRefund(refund, deps, lease());
+    const again = await noteRefund(refund, deps, lease());
+
+    // Assess
+    expect([first.status, first.progress.followUpOutcome, again.status]).toEqual(["synced", "no_job", "duplicate"]);
     expect(effectCounts(world.sandbox.state)).toEqual(before);
   });
 });
