@@ -19,16 +19,15 @@
  */
 import { ServiceTitanRejectedError } from "../errors.ts";
 import { FollowUpOutcome, type SyncProgress } from "../ledger/ledger.ts";
-import { orderKeyToString } from "../ledger/payload-hash.ts";
 import type { Order } from "../order/event-schema.ts";
 import { listInvoicePayments } from "../servicetitan/endpoints/accounting.ts";
 import { dismissBooking, getBooking } from "../servicetitan/endpoints/bookings.ts";
 import { cancelJob, getJob, type Job, JobStatus } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
-import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
+import type { AttemptSteps, SyncLease } from "./claimed-attempt.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { completedWithoutJob, type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
-import { type SyncResult, SyncStatus } from "./sync-order.ts";
+import { type FollowUpDependencies, jobOfOrder, type OrderWait, runFollowUp } from "./order-job.ts";
+import type { SyncResult } from "./sync-order.ts";
 
 /** The follow-up name of a cancellation's ledger item. */
 export const cancellationFollowUp = "cancellation";
@@ -54,21 +53,11 @@ const dismissBookingIntent = "booking";
 
 export async function cancelOrder(order: Order, deps: FollowUpDependencies, lease: SyncLease): Promise<SyncResult> {
   const key = { store: order.store, orderId: order.orderId, followUp: cancellationFollowUp };
-  const orderKey = orderKeyToString(key);
-  const start = await claimAttempt(
-    deps.ledger,
-    key,
-    cancellationContent,
-    lease,
-    "This order's cancellation was already received with different content",
-  );
-  if (start.outcome === "duplicate") {
-    return { status: SyncStatus.Duplicate, orderKey, progress: start.record.progress, resumed: false };
-  }
-  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) =>
-    cancelSteps(order, deps, attempt, orderWait(lease)),
-  );
-  return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
+  const claim = {
+    content: cancellationContent,
+    conflictMessage: "This order's cancellation was already received with different content",
+  };
+  return runFollowUp(deps, key, claim, lease, (attempt, wait) => cancelSteps(order, deps, attempt, wait));
 }
 
 async function cancelSteps(
@@ -106,14 +95,11 @@ async function decideAndCancel(
   wait: OrderWait,
 ): Promise<Job | undefined> {
   const { http, progress } = attempt;
-  const withoutJob = await completedWithoutJob(deps.ledger, order);
-  let found: { jobId: number; job?: Job };
-  if (withoutJob) {
-    const bookedJobId = await cancelWithoutJob({ ...deps, http }, order, withoutJob, attempt);
+  let found = await jobOfOrder({ ...deps, http }, order, wait);
+  if (found.withoutJob) {
+    const bookedJobId = await cancelWithoutJob({ ...deps, http }, order, found.withoutJob, attempt);
     if (bookedJobId === undefined) return undefined;
     found = { jobId: bookedJobId };
-  } else {
-    found = await jobOfOrder({ ...deps, http }, order, wait);
   }
   // Read fresh even when the look-up returned it: on a resumed attempt the status may have moved on.
   const job = found.job && !attempt.resumed ? found.job : await getJob(http, found.jobId);

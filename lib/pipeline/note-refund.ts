@@ -9,13 +9,13 @@
  * The note is found by its text on a resumed attempt (notes have no id).
  */
 import { FollowUpOutcome } from "../ledger/ledger.ts";
-import { canonicalJson, orderKeyToString } from "../ledger/payload-hash.ts";
+import { canonicalJson } from "../ledger/payload-hash.ts";
 import type { RefundMessage } from "../sources/source-message.ts";
-import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
+import type { AttemptSteps, SyncLease } from "./claimed-attempt.ts";
 import { formatMoney } from "./invoice-money.ts";
 import { addJobNoteOnce, addJobTag } from "./job-annotations.ts";
-import { completedWithoutJob, type FollowUpDependencies, jobOfOrder, type OrderWait, orderWait } from "./order-job.ts";
-import { type SyncResult, SyncStatus } from "./sync-order.ts";
+import { type FollowUpDependencies, jobOfOrder, type OrderWait, runFollowUp } from "./order-job.ts";
+import type { SyncResult } from "./sync-order.ts";
 
 export async function noteRefund(
   refund: RefundMessage,
@@ -23,22 +23,12 @@ export async function noteRefund(
   lease: SyncLease,
 ): Promise<SyncResult> {
   const key = { store: refund.store, orderId: refund.orderId, followUp: `refund:${refund.refundId}` };
-  const orderKey = orderKeyToString(key);
-  const content = canonicalJson({ amountCents: refund.amountCents, currency: refund.currency });
-  const start = await claimAttempt(
-    deps.ledger,
-    key,
-    content,
-    lease,
-    "This refund id was already received with another amount or currency; nothing was changed in ServiceTitan",
-  );
-  if (start.outcome === "duplicate") {
-    return { status: SyncStatus.Duplicate, orderKey, progress: start.record.progress, resumed: false };
-  }
-  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) =>
-    refundSteps(refund, deps, attempt, orderWait(lease)),
-  );
-  return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
+  const claim = {
+    content: canonicalJson({ amountCents: refund.amountCents, currency: refund.currency }),
+    conflictMessage:
+      "This refund id was already received with another amount or currency; nothing was changed in ServiceTitan",
+  };
+  return runFollowUp(deps, key, claim, lease, (attempt, wait) => refundSteps(refund, deps, attempt, wait));
 }
 
 async function refundSteps(
@@ -50,11 +40,11 @@ async function refundSteps(
   const { http, progress } = attempt;
   await deps.references.verified();
   if (progress.jobId === undefined) {
-    if (await completedWithoutJob(deps.ledger, refund)) {
+    const found = await jobOfOrder({ ...deps, http }, refund, wait);
+    if (found.withoutJob) {
       progress.followUpOutcome = FollowUpOutcome.NoJob;
       return;
     }
-    const found = await jobOfOrder({ ...deps, http }, refund, wait);
     progress.jobId = found.jobId;
   }
   const jobId = progress.jobId;

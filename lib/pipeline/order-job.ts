@@ -20,8 +20,9 @@ import {
 } from "../ledger/ledger.ts";
 import { type Job, listJobs } from "../servicetitan/endpoints/jpm.ts";
 import type { ServiceTitanHttp } from "../servicetitan/types.ts";
-import type { SyncLease } from "./claimed-attempt.ts";
+import { type AttemptSteps, claimAttempt, runClaimedAttempt, type SyncLease } from "./claimed-attempt.ts";
 import { ExternalDataKey, externalDataFilter } from "./external-data.ts";
+import { type SyncResult, SyncStatus } from "./sync-order.ts";
 
 /** What a follow-up (a cancellation, a refund) needs: no customer index, locks or pricebook. */
 export interface FollowUpDependencies {
@@ -31,11 +32,14 @@ export interface FollowUpDependencies {
   ledger: OrderLedger;
 }
 
-export interface OrderJob {
-  jobId: number;
-  /** The job as read by the stamp look-up (the ledger path reads only the id). */
-  job?: Job;
-}
+/**
+ * The order's job (`jobId`, and the job itself when the stamp look-up read it), or — for an order that
+ * completed without one (a booking, or memberships only) — that order's progress: a follow-up then has
+ * no job to wait for, and decides from the progress what to do.
+ */
+export type OrderJob =
+  | { jobId: number; job?: Job; withoutJob?: undefined }
+  | { jobId?: undefined; withoutJob: SyncProgress };
 
 /**
  * How long to wait, reading the ledger, for an order that is not synced yet: a cancellation often
@@ -46,6 +50,27 @@ export interface OrderWait {
   /** Epoch ms after which the look-up stops waiting (the invocation's stop time, less a margin). */
   untilMs?: number | undefined;
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * One follow-up of an order (a cancellation, a refund) on a ledger item of its own, claimed like an
+ * order: a redelivery is a duplicate, another `content` under the same key a conflict
+ * (`conflictMessage`). The steps get the wait the lease allows for an order not synced yet.
+ */
+export async function runFollowUp(
+  deps: FollowUpDependencies,
+  key: OrderKey & { followUp: string },
+  claim: { content: string; conflictMessage: string },
+  lease: SyncLease,
+  steps: (attempt: AttemptSteps, wait: OrderWait) => Promise<void>,
+): Promise<SyncResult> {
+  const orderKey = orderKeyToString(key);
+  const start = await claimAttempt(deps.ledger, key, claim.content, lease, claim.conflictMessage);
+  if (start.outcome === "duplicate") {
+    return { status: SyncStatus.Duplicate, orderKey, progress: start.record.progress, resumed: false };
+  }
+  const progress = await runClaimedAttempt(deps, key, lease, start, (attempt) => steps(attempt, orderWait(lease)));
+  return { status: SyncStatus.Synced, orderKey, progress, resumed: start.outcome === "resumed" };
 }
 
 /** The wait a lease allows: until the invocation stops taking on work (no wait without a stop time). */
@@ -92,6 +117,7 @@ export async function jobOfOrder(
     throw new OrderNotSyncedError("The order is still being synced; this waits for it", { details: { orderKey } });
   }
   if (record?.progress.jobId !== undefined) return { jobId: record.progress.jobId };
+  if (record?.status === LedgerStatus.Completed) return { withoutJob: record.progress };
   const job = stampLooked ? stamped : await lookForStamp();
   if (job) return { jobId: job.id, job };
   if (record?.status === LedgerStatus.Failed) {
@@ -103,15 +129,6 @@ export async function jobOfOrder(
   throw new OrderNotSyncedError("No synced order and no job stamped with this order key (yet)", {
     details: { orderKey },
   });
-}
-
-/**
- * The order's progress when it completed without a job (a booking, or memberships only): a follow-up
- * then has no job to wait for. Undefined for any other order (not synced yet, in progress, with a job).
- */
-export async function completedWithoutJob(ledger: OrderLedger, order: OrderKey): Promise<SyncProgress | undefined> {
-  const record = await ledger.get({ store: order.store, orderId: order.orderId });
-  return record?.status === LedgerStatus.Completed && record.progress.jobId === undefined ? record.progress : undefined;
 }
 
 /** Any job stamped with the order key, whatever content it was made for (the earliest, if several). */
