@@ -3,6 +3,7 @@
  * first SKU rule matching one of its lines decides, else the order kind's `createAs`.
  */
 import type { SyncConfig } from "../config/schema.ts";
+import { skuGlob } from "../normalize/sku-glob.ts";
 import type { Order } from "../order/event-schema.ts";
 import type { CreateAs } from "./config-schema.ts";
 
@@ -17,9 +18,5 @@ export function orderCreatesAs(config: SyncConfig, order: Order): CreateAs {
 
 /** `*` matches any characters (none included); everything else literally, without regard to case. */
 export function skuPatternRegExp(pattern: string): RegExp {
-  const literal = pattern
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${literal}$`, "i");
+  return skuGlob(pattern, { ignoreCase: true });
 }

@@ -18,6 +18,7 @@
 import type * as z from "zod";
 import type { SyncConfig } from "../../config/schema.ts";
 import { InvalidMessageError, PayloadOmittedError, ReasonCode } from "../../errors.ts";
+import { skuMatcher } from "../../normalize/sku-glob.ts";
 import { OrderEventType, orderEventSchema } from "../../order/event-schema.ts";
 import type { JsonObject } from "../../order/parse-message.ts";
 import { formatIssuePath, maxReportedIssues } from "../../validation/issues.ts";
@@ -28,7 +29,6 @@ import { paidFinancialStatuses, type ShopifyMapping, shopifyOrderToContract } fr
 import { shopifyRefundToMessage } from "./map-refund.ts";
 import { orderIdOf } from "./order-key.ts";
 import { shopifyOrderSchema, shopifyRefundSchema } from "./payload-schema.ts";
-import { skuMatcher } from "./sku-patterns.ts";
 
 export const ShopifyTopic = {
   OrdersPaid: "orders/paid",

@@ -13,6 +13,7 @@
  */
 import type { WooCommerceSourceConfig } from "../../config/schema.ts";
 import { InvalidMessageError, ReasonCode } from "../../errors.ts";
+import { skuGlob } from "../../normalize/sku-glob.ts";
 import { type Order, type OrderEventInput, type OrderEventType, orderEventSchema } from "../../order/event-schema.ts";
 import { parseMoneyToCents } from "../../order/money.ts";
 import { describeIssues, maxReportedIssues } from "../../validation/issues.ts";
@@ -277,16 +278,12 @@ function centsText(cents: number): string {
 
 const patternCache = new Map<string, RegExp>();
 
-/** `*` matches any run of characters; everything else matches itself. */
+/** `*` matches any run of characters; everything else matches itself (`lib/normalize/sku-glob.ts`). */
 export function matchesAny(sku: string, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => {
     let regex = patternCache.get(pattern);
     if (regex === undefined) {
-      const source = pattern
-        .split("*")
-        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*");
-      regex = new RegExp(`^${source}$`);
+      regex = skuGlob(pattern);
       patternCache.set(pattern, regex);
     }
     return regex.test(sku);
